@@ -1,0 +1,27 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { solveRowsCg } from './cg.js';
+import type { Csr } from './matrix.js';
+
+/** Worker side of parallel ALS: solves a range of rows in place in the shared factor matrices. */
+export interface AlsWorkerData {
+  users: Float32Array;
+  items: Float32Array;
+  userItems: Csr;
+  itemUsers: Csr;
+  k: number;
+  alpha: number;
+  cgSteps: number;
+}
+export interface AlsTask {
+  side: 'users' | 'items';
+  start: number;
+  end: number;
+  yty: Float64Array;
+}
+
+const d = workerData as AlsWorkerData;
+parentPort!.on('message', (t: AlsTask) => {
+  if (t.side === 'users') solveRowsCg(d.users, d.items, t.yty, d.userItems, d.alpha, d.k, d.cgSteps, t.start, t.end);
+  else solveRowsCg(d.items, d.users, t.yty, d.itemUsers, d.alpha, d.k, d.cgSteps, t.start, t.end);
+  parentPort!.postMessage(true);
+});

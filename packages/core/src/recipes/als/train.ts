@@ -1,0 +1,63 @@
+import { balancedRanges, WorkerPool } from '../../parallel/pool.js';
+import { mulberry32 } from '../random.js';
+import type { AlsTask, AlsWorkerData } from './als-worker.js';
+import { solveRowsCg } from './cg.js';
+import { gramian } from './linear-algebra.js';
+import { transpose, type Csr } from './matrix.js';
+
+export interface AlsParams {
+  factors: number;
+  regularization: number;
+  /** Confidence c = 1 + alpha · r for an observed pair of strength r. */
+  alpha: number;
+  iterations: number;
+  cgSteps: number;
+  seed: number;
+}
+
+export interface AlsFactors {
+  users: Float32Array;
+  items: Float32Array;
+}
+
+/**
+ * Implicit ALS: alternately solve all user rows with item factors fixed, then all item rows with user factors
+ * fixed. Rows are independent within a half-step, so they are split across worker threads that write into
+ * shared factor matrices.
+ */
+export async function trainAls(
+  userItems: Csr,
+  p: AlsParams,
+  threads: number,
+  onIteration?: (done: number, total: number) => void,
+): Promise<AlsFactors> {
+  const k = p.factors;
+  const shared = threads > 1;
+  const alloc = (n: number) => (shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n));
+  const users = alloc(userItems.rows * k);
+  const items = alloc(userItems.cols * k);
+  const random = mulberry32(p.seed);
+  for (let i = 0; i < items.length; i++) items[i] = (random() - 0.5) * 0.02;
+  const itemUsers = transpose(userItems, shared);
+
+  const data: AlsWorkerData = { users, items, userItems, itemUsers, k, alpha: p.alpha, cgSteps: p.cgSteps };
+  const pool = shared ? new WorkerPool<AlsTask, boolean>(new URL('./als-worker.js', import.meta.url), threads, data) : undefined;
+  const userRanges = balancedRanges(userItems.ptr, threads * 4);
+  const itemRanges = balancedRanges(itemUsers.ptr, threads * 4);
+  try {
+    for (let it = 0; it < p.iterations; it++) {
+      for (const side of ['users', 'items'] as const) {
+        const fixed = side === 'users' ? items : users;
+        const yty = gramian(fixed, fixed.length / k, k, p.regularization);
+        const ranges = side === 'users' ? userRanges : itemRanges;
+        if (pool) await pool.run(ranges.map(([start, end]) => ({ side, start, end, yty })));
+        else if (side === 'users') solveRowsCg(users, items, yty, userItems, p.alpha, k, p.cgSteps);
+        else solveRowsCg(items, users, yty, itemUsers, p.alpha, k, p.cgSteps);
+      }
+      onIteration?.(it + 1, p.iterations);
+    }
+  } finally {
+    await pool?.close();
+  }
+  return { users: Float32Array.from(users), items: Float32Array.from(items) };
+}

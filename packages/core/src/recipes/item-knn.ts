@@ -1,0 +1,218 @@
+import { DEFAULT_EVENT_WEIGHTS, EventCode, type EventType, weightsByCode } from '../domain/events.js';
+import type { Interactions } from '../data/interactions.js';
+import { numItems } from '../data/interactions.js';
+import {
+  attributeIndexArrays,
+  attributeIndexFrom,
+  attributeNeighbors,
+  buildAttributeIndex,
+  type AttributeIndex,
+} from './attribute-neighbors.js';
+import { countCoOccurrences, type CoCounts } from './co-occurrence.js';
+import { basketGroups, userGroups } from './groups.js';
+import type { Query } from './query.js';
+import { ScoringRecipe, strongestLink, type InteractionEvent, type Reason } from './recipe.js';
+import type { Snapshot } from './snapshot.js';
+import type { ScoredItem } from './top-k.js';
+
+export interface ItemKnnParams {
+  /** 'user': items near each other in a shopper's history; 'basket': items in the same order or cart. */
+  groupBy: 'user' | 'basket';
+  window: number;
+  maxNeighbors: number;
+  alpha: number;
+  /** Weight of a pair where the neighbour came before the item (1 = symmetric "also viewed"). */
+  backwardWeight: number;
+  distanceDecay: number;
+  /** The query's history counts its last maxHistory events, each halving in weight every historyHalfLife steps. */
+  maxHistory: number;
+  historyHalfLife: number;
+  eventWeights: Record<EventType, number>;
+}
+
+const DEFAULTS: Record<'similar-items' | 'bought-together', ItemKnnParams> = {
+  'similar-items': {
+    groupBy: 'user',
+    window: 5,
+    maxNeighbors: 100,
+    alpha: 0.5,
+    backwardWeight: 1,
+    distanceDecay: 0.8,
+    maxHistory: 20,
+    historyHalfLife: 3,
+    eventWeights: { ...DEFAULT_EVENT_WEIGHTS },
+  },
+  'bought-together': {
+    groupBy: 'basket',
+    window: 50,
+    maxNeighbors: 100,
+    alpha: 0.5,
+    backwardWeight: 1,
+    distanceDecay: 1,
+    maxHistory: 20,
+    historyHalfLife: 5,
+    eventWeights: { ...DEFAULT_EVENT_WEIGHTS, view: 0, recommendation_click: 0 },
+  },
+};
+
+/**
+ * Item-to-item collaborative filtering (the SIMS recipe). similar-items counts items near each other in
+ * shoppers' histories ("customers who viewed this also viewed"); bought-together counts items in the same
+ * basket. A query scores items by the similarity to its recent history, newer events weighing more:
+ *   score(j) = Σ_t 2^(−age_t / halfLife) · w(type_t) · sim(h_t, j)
+ * plus a popularity epsilon so that items with no link still rank in a sensible order.
+ */
+export class ItemKnnRecipe extends ScoringRecipe {
+  readonly params: ItemKnnParams;
+  private co: CoCounts = { ptr: new Int32Array(1), neighbors: new Int32Array(0), counts: new Float32Array(0), occurrences: new Float64Array(0) };
+  private attributes: AttributeIndex = buildAttributeIndex(undefined, 0, []);
+  /** Pairs seen since fit that are not among an item's kept neighbours: item → neighbour → count. */
+  private fresh = new Map<number, Map<number, number>>();
+  private normI: Float64Array = new Float64Array(0);
+  private normJ: Float64Array = new Float64Array(0);
+  private maxOccurrence = 1;
+
+  constructor(
+    readonly name: 'similar-items' | 'bought-together',
+    params: Partial<ItemKnnParams> = {},
+  ) {
+    super();
+    this.params = { ...DEFAULTS[name], ...params, eventWeights: { ...DEFAULTS[name].eventWeights, ...params.eventWeights } };
+  }
+
+  get numItems(): number {
+    return this.co.occurrences.length;
+  }
+
+  async fit(data: Interactions): Promise<void> {
+    const weights = weightsByCode(this.params.eventWeights);
+    let groups = this.params.groupBy === 'basket' ? basketGroups(data, weights) : undefined;
+    // Without baskets (or baskets without purchases), neighbours in a shopper's history stand in for them.
+    if (!groups || groups.items.length === 0) groups = userGroups(data, this.positiveWeights(weights));
+    this.co = countCoOccurrences(groups, numItems(data), this.params);
+    this.attributes = buildAttributeIndex(data.itemInfo, numItems(data), this.co.occurrences);
+    this.fresh.clear();
+    this.derive();
+  }
+
+  /** Event weights with every positive signal counted, for data that has none of the configured types. */
+  private positiveWeights(weights: Float32Array): Float32Array {
+    return weights.some((w) => w > 0) ? weightsByCode({ ...DEFAULT_EVENT_WEIGHTS }) : weights;
+  }
+
+  private derive(): void {
+    const { alpha } = this.params;
+    this.normI = Float64Array.from(this.co.occurrences, (n) => (n > 0 ? n ** alpha : 1));
+    this.normJ = Float64Array.from(this.co.occurrences, (n) => (n > 0 ? n ** (1 - alpha) : 1));
+    this.maxOccurrence = Math.max(1, ...this.co.occurrences);
+  }
+
+  private sim(i: number, j: number, count: number): number {
+    return count / (this.normI[i] * this.normJ[j]);
+  }
+
+  /** Calls visit(j, sim(i, j)) for each neighbour of i, kept or fresh. */
+  private forNeighbors(i: number, visit: (j: number, sim: number) => void): void {
+    const { ptr, neighbors, counts } = this.co;
+    for (let k = ptr[i]; k < ptr[i + 1]; k++) visit(neighbors[k], this.sim(i, neighbors[k], counts[k]));
+    this.fresh.get(i)?.forEach((count, j) => visit(j, this.sim(i, j, count)));
+  }
+
+  /** History positions this recipe listens to: for bought-together, the cart when there is one. */
+  private relevantHistory(query: Query): number[] {
+    const all = Array.from(query.items.keys());
+    if (this.name !== 'bought-together') return all;
+    const cart = all.filter((t) => query.types[t] === EventCode.add_to_cart || query.types[t] === EventCode.purchase);
+    return cart.length ? cart : all;
+  }
+
+  scoreInto(query: Query, out: Float32Array): void {
+    const eps = 1e-7 / this.maxOccurrence;
+    for (let j = 0; j < out.length; j++) out[j] = eps * this.co.occurrences[j];
+    const weights = weightsByCode(this.params.eventWeights);
+    const history = this.relevantHistory(query).slice(-this.params.maxHistory);
+    history.forEach((t, k) => {
+      const item = query.items[t];
+      if (item < 0 || item >= this.numItems) return;
+      const recency = 2 ** (-(history.length - 1 - k) / this.params.historyHalfLife);
+      const w = recency * (weights[query.types[t]] || 1);
+      this.forNeighbors(item, (j, s) => (out[j] += w * s));
+    });
+  }
+
+  similarItems(item: number, n: number): ScoredItem[] {
+    const found: ScoredItem[] = [];
+    if (item >= 0 && item < this.numItems) this.forNeighbors(item, (j, score) => found.push({ item: j, score }));
+    found.sort((a, b) => b.score - a.score || a.item - b.item);
+    const top = found.slice(0, n);
+    // Cold or rare items: fill with items of the same category and brand, below every co-occurrence neighbour.
+    const cold = attributeNeighbors(this.attributes, item, n - top.length, new Set(top.map((s) => s.item)));
+    return [...top, ...cold.map((j, k) => ({ item: j, score: -k - 1 }))];
+  }
+
+  update(events: readonly InteractionEvent[]): void {
+    const weights = weightsByCode(this.params.eventWeights);
+    for (const e of events) {
+      const w = weights[e.type];
+      if (w <= 0 || e.item < 0 || e.item >= this.numItems) continue;
+      this.co.occurrences[e.item] += w;
+      const recent = e.recent ?? new Int32Array(0);
+      for (let d = 1; d <= Math.min(this.params.window, recent.length); d++) {
+        const j = recent[recent.length - d];
+        if (j < 0 || j >= this.numItems || j === e.item) continue;
+        const pair = this.params.distanceDecay ** (d - 1);
+        this.bump(j, e.item, pair);
+        this.bump(e.item, j, pair * this.params.backwardWeight);
+      }
+    }
+    this.derive();
+  }
+
+  private bump(i: number, j: number, amount: number): void {
+    const { ptr, neighbors, counts } = this.co;
+    for (let k = ptr[i]; k < ptr[i + 1]; k++)
+      if (neighbors[k] === j) {
+        counts[k] += amount;
+        return;
+      }
+    let row = this.fresh.get(i);
+    if (!row) this.fresh.set(i, (row = new Map()));
+    row.set(j, (row.get(j) ?? 0) + amount);
+  }
+
+  save(): Snapshot {
+    const fresh = [...this.fresh].flatMap(([i, row]) => [...row].map(([j, c]) => [i, j, c]));
+    return {
+      recipe: this.name,
+      params: { ...this.params },
+      state: { fresh },
+      arrays: { ...this.co, ...attributeIndexArrays(this.attributes) } as unknown as Snapshot['arrays'],
+    };
+  }
+
+  load(snapshot: Snapshot): void {
+    this.checkSnapshot(snapshot);
+    Object.assign(this.params, snapshot.params);
+    const a = snapshot.arrays;
+    this.co = {
+      ptr: a.ptr as Int32Array,
+      neighbors: a.neighbors as Int32Array,
+      counts: a.counts as Float32Array,
+      occurrences: a.occurrences as Float64Array,
+    };
+    this.attributes = attributeIndexFrom(a);
+    this.fresh.clear();
+    for (const [i, j, c] of snapshot.state.fresh as [number, number, number][]) this.bump(i, j, c);
+    this.derive();
+  }
+
+  explain(query: Query, item: number): Reason {
+    const link = strongestLink(query, (h) => {
+      let s = 0;
+      if (h >= 0 && h < this.numItems) this.forNeighbors(h, (j, sim) => j === item && (s = sim));
+      return s;
+    });
+    if (link < 0) return { type: 'popular' };
+    return { type: this.name === 'bought-together' ? 'bought-together' : 'viewed', item: link };
+  }
+}

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { EventCode } from '../domain/events.js';
+import { item, tribes } from './fixtures.test-util.js';
+import { queryOf, type Query } from './query.js';
+import { RECIPE_NAMES, type Recipe } from './recipe.js';
+import { createRecipe, loadRecipe } from './registry.js';
+import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
+
+/** The contract every recipe must honour, run against each of them. */
+const data = tribes();
+const ix = (id: string) => item(data, id);
+const tribe = (index: number) => (Number(data.itemIds[index].slice(1)) < 10 ? 'A' : 'B');
+const queries: Query[] = [
+  queryOf(0, [{ item: ix('i1') }, { item: ix('i2') }, { item: ix('i3') }]),
+  queryOf(-1, [{ item: ix('i12') }, { item: ix('i13') }]),
+  queryOf(-1, []),
+];
+
+for (const name of RECIPE_NAMES) {
+  test(`${name}: honours the recipe contract`, async () => {
+    const recipe: Recipe = createRecipe(name, name.includes('personal') ? { factors: 8, iterations: 5 } : {});
+    await recipe.fit(data, { threads: 1 });
+    assert.equal(recipe.numItems, data.itemIds.length);
+
+    const lists = recipe.recommend(queries, 5);
+    lists.forEach((list, q) => {
+      assert.ok(list.length <= 5 && list.length > 0, 'returns up to n items');
+      for (let r = 1; r < list.length; r++) assert.ok(list[r - 1].score >= list[r].score, 'best first');
+      for (const s of list) assert.ok(!queries[q].items.includes(s.item), 'never recommends what was seen');
+    });
+
+    const similar = recipe.similarItems(ix('i4'), 3);
+    assert.ok(similar.length <= 3 && similar.every((s) => s.item !== ix('i4')));
+
+    const reason = recipe.explain(queries[0], lists[0][0].item);
+    assert.ok(['viewed', 'bought-together', 'popular', 'trending', 'similar-users'].includes(reason.type));
+
+    // Saved and loaded, the model scores exactly as before.
+    const restored = loadRecipe(decodeSnapshot(encodeSnapshot(recipe.save())));
+    assert.equal(restored.name, name);
+    assert.deepEqual(restored.recommend(queries, 5), lists);
+
+    recipe.update([{ user: 0, item: ix('i7'), type: EventCode.view, time: Date.UTC(2026, 0, 3), recent: Int32Array.of(ix('i6')) }]);
+    assert.equal(recipe.numItems, data.itemIds.length);
+  });
+}
+
+test('personalized recipes stay within the shopper’s tribe', async () => {
+  for (const name of ['similar-items', 'user-personalization', 'personalized-ranking'] as const) {
+    const recipe = createRecipe(name, name === 'similar-items' ? {} : { factors: 8, iterations: 10 });
+    await recipe.fit(data, { threads: 1 });
+    const [a, b] = recipe.recommend(queries.slice(0, 2), 4);
+    assert.ok(a.every((s) => tribe(s.item) === 'A'), `${name}: tribe A gets A items`);
+    assert.ok(b.every((s) => tribe(s.item) === 'B'), `${name}: tribe B gets B items`);
+  }
+});
+
+test('similar-items follows the walk and explains with the viewed item', async () => {
+  const recipe = createRecipe('similar-items');
+  await recipe.fit(data);
+  const [top] = recipe.recommend([queryOf(-1, [{ item: ix('i3') }])], 2);
+  assert.deepEqual(top.map((s) => data.itemIds[s.item]).sort(), ['i2', 'i4']);
+  assert.deepEqual(recipe.explain(queryOf(-1, [{ item: ix('i3') }]), ix('i4')), { type: 'viewed', item: ix('i3') });
+});
+
+test('bought-together completes the basket', async () => {
+  const recipe = createRecipe('bought-together');
+  await recipe.fit(data);
+  const cart = queryOf(-1, [{ item: ix('i11'), type: EventCode.add_to_cart }]);
+  assert.equal(data.itemIds[recipe.recommend([cart], 1)[0][0].item], 'i16');
+  assert.deepEqual(recipe.explain(cart, ix('i16')), { type: 'bought-together', item: ix('i11') });
+});
+
+test('popular counts weighted events and takes updates', async () => {
+  const recipe = createRecipe('popular', { eventWeights: { view: 0, purchase: 1 } });
+  await recipe.fit(data);
+  const before = recipe.recommend([queries[2]], 21)[0];
+  assert.ok(before.every((s, r) => r === 0 || s.score <= before[r - 1].score));
+  const last = before[before.length - 1].item;
+  recipe.update(Array.from({ length: 100 }, () => ({ user: -1, item: last, type: EventCode.purchase, time: 0 })));
+  assert.equal(recipe.recommend([queries[2]], 1)[0][0].item, last);
+});
+
+test('trending ranks a sudden burst above steady sellers', async () => {
+  const recipe = createRecipe('trending');
+  await recipe.fit(data);
+  const now = Date.UTC(2026, 0, 10);
+  const burst = ix('i20');
+  recipe.update(Array.from({ length: 30 }, (_, k) => ({ user: -1, item: burst, type: EventCode.view, time: now - k * 60_000 })));
+  assert.equal(recipe.recommend([{ ...queries[2], now }], 1)[0][0].item, burst);
+});
+
+test('user-personalization folds in a brand-new shopper from their first events', async () => {
+  const recipe = createRecipe('user-personalization', { factors: 8, iterations: 10, sessionWeight: 0 });
+  await recipe.fit(data, { threads: 1 });
+  const [forB] = recipe.recommend([queryOf(-1, [{ item: ix('i15') }])], 3);
+  assert.ok(forB.every((s) => /^i1\d$/.test(data.itemIds[s.item])), 'a new tribe-B shopper gets B items');
+});

@@ -1,0 +1,188 @@
+import { DEFAULT_EVENT_WEIGHTS, type EventType, weightsByCode } from '../domain/events.js';
+import type { Interactions } from '../data/interactions.js';
+import { numItems, numUsers } from '../data/interactions.js';
+import { defaultThreads } from '../parallel/pool.js';
+import { choleskySolve, gramian } from './als/linear-algebra.js';
+import { csrFromTriples } from './als/matrix.js';
+import { trainAls, type AlsParams } from './als/train.js';
+import { ItemKnnRecipe, type ItemKnnParams } from './item-knn.js';
+import type { Query } from './query.js';
+import { ScoringRecipe, type FitOptions, type InteractionEvent, type Reason } from './recipe.js';
+import { decodeSnapshot, encodeSnapshot, type Snapshot } from './snapshot.js';
+import { topK, type ScoredItem } from './top-k.js';
+
+export interface UserPersonalizationParams extends AlsParams {
+  eventWeights: Record<EventType, number>;
+  /** In fold-in, an event's strength decays to foldInFloor of its weight, halving every foldInHalfLife steps. */
+  foldInHalfLife: number;
+  foldInFloor: number;
+  /** Share of the score from the session term (item-to-item links from the latest events), 0–1. */
+  sessionWeight: number;
+  session: Partial<ItemKnnParams>;
+}
+
+export const USER_PERSONALIZATION_DEFAULTS: UserPersonalizationParams = {
+  factors: 64,
+  regularization: 0.1,
+  alpha: 10,
+  iterations: 12,
+  cgSteps: 3,
+  seed: 7,
+  eventWeights: { ...DEFAULT_EVENT_WEIGHTS },
+  foldInHalfLife: 5,
+  foldInFloor: 0.3,
+  sessionWeight: 0.5,
+  session: { window: 3, backwardWeight: 0.5, historyHalfLife: 1.5, maxHistory: 10 },
+};
+
+/**
+ * "Recommended for you": implicit-feedback matrix factorization (iALS) for lasting taste, folded in at query
+ * time from the shopper's history with recent events weighted up, blended with a session term that follows
+ * item-to-item links from the latest events. Fold-in solves the ALS user equation with item factors fixed:
+ *   x = (YᵀY + λI + Σ_i α·r_i·y_i y_iᵀ)⁻¹ · Σ_i (1 + α·r_i)·y_i
+ * so a brand-new shopper is personalized from the first event, without retraining.
+ */
+export class UserPersonalizationRecipe extends ScoringRecipe {
+  readonly name: 'user-personalization' | 'personalized-ranking' = 'user-personalization';
+  readonly params: UserPersonalizationParams;
+  private items: Float32Array = new Float32Array(0);
+  private itemNorms: Float32Array = new Float32Array(0);
+  private yty: Float64Array = new Float64Array(0);
+  private session: ItemKnnRecipe;
+  private scratch: Float32Array = new Float32Array(0);
+
+  constructor(params: Partial<UserPersonalizationParams> = {}) {
+    super();
+    this.params = { ...USER_PERSONALIZATION_DEFAULTS, ...params };
+    this.session = new ItemKnnRecipe('similar-items', { ...this.params.session, eventWeights: this.params.eventWeights });
+  }
+
+  get numItems(): number {
+    return this.itemNorms.length;
+  }
+
+  async fit(data: Interactions, options: FitOptions = {}): Promise<void> {
+    const weights = weightsByCode(this.params.eventWeights);
+    const strength = Float32Array.from(data.type, (t) => weights[t]);
+    const matrix = csrFromTriples(numUsers(data), numItems(data), data.user, data.item, strength, true);
+    const threads = options.threads ?? defaultThreads();
+    const factors = await trainAls(matrix, this.params, threads, (done, total) =>
+      options.onProgress?.(done, total + 1, 'als'),
+    );
+    this.setItems(factors.items);
+    await this.session.fit(data);
+    options.onProgress?.(this.params.iterations + 1, this.params.iterations + 1, 'session');
+  }
+
+  private setItems(items: Float32Array): void {
+    const k = this.params.factors;
+    this.items = items;
+    const n = items.length / k;
+    this.itemNorms = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let f = 0; f < k; f++) s += items[i * k + f] ** 2;
+      this.itemNorms[i] = Math.sqrt(s);
+    }
+    this.yty = gramian(items, n, k, this.params.regularization);
+    this.scratch = new Float32Array(n);
+  }
+
+  /** The user vector folded in from the query's history (zero when there is none). */
+  foldIn(query: Query): Float64Array {
+    const { factors: k, alpha, foldInHalfLife, foldInFloor } = this.params;
+    const weights = weightsByCode(this.params.eventWeights);
+    const strength = new Map<number, number>();
+    const last = query.items.length - 1;
+    for (let t = 0; t <= last; t++) {
+      const item = query.items[t];
+      if (item < 0 || item >= this.numItems) continue;
+      const recency = foldInFloor + (1 - foldInFloor) * 2 ** (-(last - t) / foldInHalfLife);
+      strength.set(item, (strength.get(item) ?? 0) + weights[query.types[t]] * recency);
+    }
+    if (strength.size === 0) return new Float64Array(k);
+    const a = Float64Array.from(this.yty);
+    const b = new Float64Array(k);
+    for (const [item, r] of strength) {
+      if (r <= 0) continue;
+      const o = item * k;
+      const c = 1 + alpha * r;
+      for (let f = 0; f < k; f++) {
+        const yf = this.items[o + f];
+        b[f] += c * yf;
+        for (let g = 0; g < k; g++) a[f * k + g] += (c - 1) * yf * this.items[o + g];
+      }
+    }
+    return choleskySolve(a, b, k);
+  }
+
+  scoreInto(query: Query, out: Float32Array): void {
+    const k = this.params.factors;
+    const x = this.foldIn(query);
+    let maxCf = 0;
+    for (let i = 0; i < out.length; i++) {
+      let s = 0;
+      const o = i * k;
+      for (let f = 0; f < k; f++) s += x[f] * this.items[o + f];
+      out[i] = s;
+      maxCf = Math.max(maxCf, Math.abs(s));
+    }
+    const beta = this.params.sessionWeight;
+    if (beta === 0) return;
+    const sessionScores = this.scratch;
+    this.session.scoreInto(query, sessionScores);
+    let maxSession = 0;
+    for (let i = 0; i < out.length; i++) maxSession = Math.max(maxSession, sessionScores[i]);
+    const cf = maxCf > 0 ? (1 - beta) / maxCf : 0;
+    const se = maxSession > 0 ? beta / maxSession : 0;
+    for (let i = 0; i < out.length; i++) out[i] = cf * out[i] + se * sessionScores[i];
+  }
+
+  /** Items closest to item in factor space (cosine). */
+  similarItems(item: number, n: number): ScoredItem[] {
+    const k = this.params.factors;
+    const scores = new Float32Array(this.numItems);
+    for (let j = 0; j < this.numItems; j++) {
+      let s = 0;
+      for (let f = 0; f < k; f++) s += this.items[item * k + f] * this.items[j * k + f];
+      scores[j] = s / (this.itemNorms[item] * this.itemNorms[j] || 1);
+    }
+    scores[item] = -Infinity;
+    return topK(scores, n);
+  }
+
+  /** Only the session term learns between trainings: the user vector is folded in from history at query time. */
+  update(events: readonly InteractionEvent[]): void {
+    this.session.update(events);
+  }
+
+  save(): Snapshot {
+    return {
+      recipe: this.name,
+      params: { ...this.params },
+      state: {},
+      arrays: { items: this.items, session: encodeSnapshot(this.session.save()) },
+    };
+  }
+
+  load(snapshot: Snapshot): void {
+    this.checkSnapshot(snapshot);
+    Object.assign(this.params, snapshot.params);
+    this.setItems(snapshot.arrays.items as Float32Array);
+    this.session.load(decodeSnapshot(snapshot.arrays.session as Uint8Array));
+  }
+
+  explain(query: Query, item: number): Reason {
+    const viaSession = this.session.explain(query, item);
+    return viaSession.item !== undefined ? viaSession : { type: 'similar-users' };
+  }
+}
+
+/** Re-ranks the caller's candidates for a shopper with the user-personalization model. */
+export class PersonalizedRankingRecipe extends UserPersonalizationRecipe {
+  override readonly name = 'personalized-ranking';
+
+  rank(query: Query, candidates: Int32Array): ScoredItem[] {
+    return this.recommend([query], candidates.length, { candidates, excludeSeen: false })[0];
+  }
+}
