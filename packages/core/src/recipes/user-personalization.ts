@@ -5,7 +5,9 @@ import { defaultThreads } from '../parallel/pool.js';
 import { choleskySolve, gramian } from './als/linear-algebra.js';
 import { csrFromTriples } from './als/matrix.js';
 import { trainAls, type AlsParams } from './als/train.js';
+import { userGroups } from './groups.js';
 import { ItemKnnRecipe, type ItemKnnParams } from './item-knn.js';
+import { SessionKnn, type SessionKnnParams } from './session-knn.js';
 import type { Query } from './query.js';
 import { ScoringRecipe, type FitOptions, type InteractionEvent, type Reason } from './recipe.js';
 import { decodeSnapshot, encodeSnapshot, type Snapshot } from './snapshot.js';
@@ -16,9 +18,13 @@ export interface UserPersonalizationParams extends AlsParams {
   /** In fold-in, an event's strength decays to foldInFloor of its weight, halving every foldInHalfLife steps. */
   foldInHalfLife: number;
   foldInFloor: number;
-  /** Share of the score from the session term (item-to-item links from the latest events), 0–1. */
-  sessionWeight: number;
+  /**
+   * Weights of the three terms, each scaled to a maximum of 1 first: `factors` (lasting taste, iALS),
+   * `items` (item-to-item links from the latest events), `sessions` (votes of the most similar past sessions).
+   */
+  blend: { factors: number; items: number; sessions: number };
   session: Partial<ItemKnnParams>;
+  sessionNeighbors: Partial<SessionKnnParams>;
 }
 
 export const USER_PERSONALIZATION_DEFAULTS: UserPersonalizationParams = {
@@ -31,14 +37,15 @@ export const USER_PERSONALIZATION_DEFAULTS: UserPersonalizationParams = {
   eventWeights: { ...DEFAULT_EVENT_WEIGHTS },
   foldInHalfLife: 5,
   foldInFloor: 0.3,
-  sessionWeight: 0.5,
+  blend: { factors: 0.3, items: 0.3, sessions: 0.4 },
   session: { window: 3, backwardWeight: 0.5, historyHalfLife: 1.5, maxHistory: 10 },
+  sessionNeighbors: {},
 };
 
 /**
  * "Recommended for you": implicit-feedback matrix factorization (iALS) for lasting taste, folded in at query
- * time from the shopper's history with recent events weighted up, blended with a session term that follows
- * item-to-item links from the latest events. Fold-in solves the ALS user equation with item factors fixed:
+ * time from the shopper's history with recent events weighted up, blended with two session terms: item-to-item
+ * links from the latest events and the votes of past sessions most like the current one. Fold-in solves the ALS user equation with item factors fixed:
  *   x = (YᵀY + λI + Σ_i α·r_i·y_i y_iᵀ)⁻¹ · Σ_i (1 + α·r_i)·y_i
  * so a brand-new shopper is personalized from the first event, without retraining.
  */
@@ -49,12 +56,15 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
   private itemNorms: Float32Array = new Float32Array(0);
   private yty: Float64Array = new Float64Array(0);
   private session: ItemKnnRecipe;
+  private neighbors: SessionKnn;
   private scratch: Float32Array = new Float32Array(0);
 
   constructor(params: Partial<UserPersonalizationParams> = {}) {
     super();
     this.params = { ...USER_PERSONALIZATION_DEFAULTS, ...params };
+    this.params.blend = { ...USER_PERSONALIZATION_DEFAULTS.blend, ...params.blend };
     this.session = new ItemKnnRecipe('similar-items', { ...this.params.session, eventWeights: this.params.eventWeights });
+    this.neighbors = new SessionKnn(this.params.sessionNeighbors);
   }
 
   get numItems(): number {
@@ -66,11 +76,14 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
     const strength = Float32Array.from(data.type, (t) => weights[t]);
     const matrix = csrFromTriples(numUsers(data), numItems(data), data.user, data.item, strength, true);
     const threads = options.threads ?? defaultThreads();
-    const factors = await trainAls(matrix, this.params, threads, (done, total) =>
+    const { blend } = this.params;
+    const iterations = blend.factors > 0 ? this.params.iterations : 0;
+    const factors = await trainAls(matrix, { ...this.params, iterations }, threads, (done, total) =>
       options.onProgress?.(done, total + 1, 'als'),
     );
     this.setItems(factors.items);
-    await this.session.fit(data);
+    if (blend.items > 0) await this.session.fit(data);
+    if (blend.sessions > 0) this.neighbors.fit(userGroups(data, weights), numItems(data));
     options.onProgress?.(this.params.iterations + 1, this.params.iterations + 1, 'session');
   }
 
@@ -117,25 +130,28 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
   }
 
   scoreInto(query: Query, out: Float32Array): void {
-    const k = this.params.factors;
-    const x = this.foldIn(query);
-    let maxCf = 0;
-    for (let i = 0; i < out.length; i++) {
-      let s = 0;
-      const o = i * k;
-      for (let f = 0; f < k; f++) s += x[f] * this.items[o + f];
-      out[i] = s;
-      maxCf = Math.max(maxCf, Math.abs(s));
+    const { blend, factors: k } = this.params;
+    out.fill(0);
+    if (blend.factors > 0) {
+      const x = this.foldIn(query);
+      for (let i = 0; i < out.length; i++) {
+        let s = 0;
+        const o = i * k;
+        for (let f = 0; f < k; f++) s += x[f] * this.items[o + f];
+        out[i] = s;
+      }
+      scaleToMax(out, blend.factors);
     }
-    const beta = this.params.sessionWeight;
-    if (beta === 0) return;
-    const sessionScores = this.scratch;
-    this.session.scoreInto(query, sessionScores);
-    let maxSession = 0;
-    for (let i = 0; i < out.length; i++) maxSession = Math.max(maxSession, sessionScores[i]);
-    const cf = maxCf > 0 ? (1 - beta) / maxCf : 0;
-    const se = maxSession > 0 ? beta / maxSession : 0;
-    for (let i = 0; i < out.length; i++) out[i] = cf * out[i] + se * sessionScores[i];
+    const term = this.scratch;
+    if (blend.items > 0) {
+      this.session.scoreInto(query, term);
+      addScaled(out, term, blend.items);
+    }
+    if (blend.sessions > 0) {
+      term.fill(0);
+      this.neighbors.addScores(query, term, 1);
+      addScaled(out, term, blend.sessions);
+    }
   }
 
   /** Items closest to item in factor space (cosine). */
@@ -161,7 +177,7 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
       recipe: this.name,
       params: { ...this.params },
       state: {},
-      arrays: { items: this.items, session: encodeSnapshot(this.session.save()) },
+      arrays: { items: this.items, session: encodeSnapshot(this.session.save()), ...this.neighbors.arrays() },
     };
   }
 
@@ -170,12 +186,26 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
     Object.assign(this.params, snapshot.params);
     this.setItems(snapshot.arrays.items as Float32Array);
     this.session.load(decodeSnapshot(snapshot.arrays.session as Uint8Array));
+    this.neighbors.restore(snapshot.arrays);
   }
 
   explain(query: Query, item: number): Reason {
     const viaSession = this.session.explain(query, item);
     return viaSession.item !== undefined ? viaSession : { type: 'similar-users' };
   }
+}
+
+/** Scales scores so that the largest magnitude equals weight. */
+function scaleToMax(scores: Float32Array, weight: number): void {
+  let max = 0;
+  for (const s of scores) max = Math.max(max, Math.abs(s));
+  if (max > 0) for (let i = 0; i < scores.length; i++) scores[i] *= weight / max;
+}
+
+/** out += term scaled so that its largest magnitude equals weight. */
+function addScaled(out: Float32Array, term: Float32Array, weight: number): void {
+  scaleToMax(term, weight);
+  for (let i = 0; i < out.length; i++) out[i] += term[i];
 }
 
 /** Re-ranks the caller's candidates for a shopper with the user-personalization model. */

@@ -1,0 +1,111 @@
+import type { Groups } from './co-occurrence.js';
+import type { Query } from './query.js';
+
+export interface SessionKnnParams {
+  /** Neighbour sessions that vote. */
+  neighbors: number;
+  /** Only this many of the most recent sessions per item are candidates (V-SKNN's sample). */
+  sampleSize: number;
+  /** Query items taken into account, the newest ones. */
+  maxHistory: number;
+  /** In a neighbour session, an item's vote decays with its distance d to the nearest shared item: 2^(−d/h). */
+  distanceHalfLife: number;
+}
+
+export const SESSION_KNN_DEFAULTS: SessionKnnParams = {
+  neighbors: 100,
+  sampleSize: 1000,
+  maxHistory: 10,
+  distanceHalfLife: 3,
+};
+
+/**
+ * Session-based nearest neighbours ("shoppers who did what you are doing"), after V-SKNN and STAN
+ * (Ludewig & Jannach 2018; Garg et al., SIGIR 2019). The current session's items weigh by position, newest
+ * heaviest (w_p = p / L); a past session n is similar in proportion to the weight of the items it shares,
+ * normalised by sqrt(|n|); the k most similar sessions vote for their items, each vote decaying with its
+ * distance to the shared item within that session.
+ */
+export class SessionKnn {
+  readonly params: SessionKnnParams;
+  private groups: Groups = { ptr: new Int32Array(1), items: new Int32Array(0), weights: new Float32Array(0) };
+  /** Sessions containing each item, most recent last, at most sampleSize of them. */
+  private postPtr: Int32Array = new Int32Array(1);
+  private posts: Int32Array = new Int32Array(0);
+  private simAcc = new Float64Array(0);
+
+  constructor(params: Partial<SessionKnnParams> = {}) {
+    this.params = { ...SESSION_KNN_DEFAULTS, ...params };
+  }
+
+  fit(groups: Groups, numItems: number): void {
+    this.groups = groups;
+    const sessions = groups.ptr.length - 1;
+    const lists: number[][] = Array.from({ length: numItems }, () => []);
+    for (let s = 0; s < sessions; s++)
+      for (let p = groups.ptr[s]; p < groups.ptr[s + 1]; p++) {
+        const list = lists[groups.items[p]];
+        if (list[list.length - 1] !== s) list.push(s);
+      }
+    this.postPtr = new Int32Array(numItems + 1);
+    const posts: number[] = [];
+    lists.forEach((list, i) => {
+      for (const s of list.slice(-this.params.sampleSize)) posts.push(s);
+      this.postPtr[i + 1] = posts.length;
+    });
+    this.posts = Int32Array.from(posts);
+    this.simAcc = new Float64Array(sessions);
+  }
+
+  /** Adds the neighbours' votes, times weight, into out. */
+  addScores(query: Query, out: Float32Array, weight: number): void {
+    const { ptr, items } = this.groups;
+    const history = query.items.subarray(Math.max(0, query.items.length - this.params.maxHistory));
+    const L = history.length;
+    if (L === 0) return;
+    const touched: number[] = [];
+    const qWeight = new Map<number, number>();
+    history.forEach((item, p) => qWeight.set(item, Math.max(qWeight.get(item) ?? 0, (p + 1) / L)));
+    for (const [item, w] of qWeight) {
+      if (item < 0 || item + 1 >= this.postPtr.length) continue;
+      for (let k = this.postPtr[item]; k < this.postPtr[item + 1]; k++) {
+        const s = this.posts[k];
+        if (this.simAcc[s] === 0) touched.push(s);
+        this.simAcc[s] += w;
+      }
+    }
+    const sims = touched.map((s) => ({ s, sim: this.simAcc[s] / Math.sqrt((ptr[s + 1] - ptr[s]) * L) }));
+    for (const s of touched) this.simAcc[s] = 0;
+    sims.sort((a, b) => b.sim - a.sim || b.s - a.s);
+    const h = this.params.distanceHalfLife;
+    for (const { s, sim } of sims.slice(0, this.params.neighbors)) {
+      const start = ptr[s];
+      const end = ptr[s + 1];
+      // Distance of each position to the nearest item the session shares with the query.
+      let lastShared = -Infinity;
+      const dist = new Float64Array(end - start).fill(Infinity);
+      for (let p = start; p < end; p++) {
+        if (qWeight.has(items[p])) lastShared = p;
+        dist[p - start] = p - lastShared;
+      }
+      lastShared = Infinity;
+      for (let p = end - 1; p >= start; p--) {
+        if (qWeight.has(items[p])) lastShared = p;
+        dist[p - start] = Math.min(dist[p - start], lastShared - p);
+      }
+      for (let p = start; p < end; p++) out[items[p]] += weight * sim * 2 ** (-dist[p - start] / h);
+    }
+  }
+
+  arrays() {
+    return { sknnPtr: this.groups.ptr, sknnItems: this.groups.items, sknnPostPtr: this.postPtr, sknnPosts: this.posts };
+  }
+
+  restore(a: Record<string, unknown>): void {
+    const ptr = a.sknnPtr as Int32Array;
+    this.groups = { ptr, items: a.sknnItems as Int32Array, weights: new Float32Array(0) };
+    this.postPtr = a.sknnPostPtr as Int32Array;
+    this.posts = a.sknnPosts as Int32Array;
+    this.simAcc = new Float64Array(ptr.length - 1);
+  }
+}
