@@ -27,14 +27,16 @@ const positiveInts = (value: string): number[] => {
 const recipeList = (value: string): RecipeName[] => {
   const names = value.split(',').map((s) => s.trim());
   const unknown = names.filter((n) => !isRecipeName(n));
-  if (unknown.length) throw new InvalidArgumentError(`unknown recipe ${unknown.join(', ')}; known: ${RECIPE_NAMES.join(', ')}`);
+  if (unknown.length)
+    throw new InvalidArgumentError(`unknown recipe ${unknown.join(', ')}; known: ${RECIPE_NAMES.join(', ')}`);
   return names as RecipeName[];
 };
 
 /** `recipe.param=value` overrides, values parsed as JSON when they are JSON (numbers, booleans, objects). */
 const paramSetting = (value: string, previous: Record<string, Record<string, unknown>> = {}) => {
   const m = value.match(/^([a-z-]+)\.([A-Za-z]+)=(.*)$/);
-  if (!m || !isRecipeName(m[1])) throw new InvalidArgumentError('expected RECIPE.PARAM=VALUE, e.g. user-personalization.factors=128');
+  if (!m || !isRecipeName(m[1]))
+    throw new InvalidArgumentError('expected RECIPE.PARAM=VALUE, e.g. user-personalization.factors=128');
   let parsed: unknown = m[3];
   try {
     parsed = JSON.parse(m[3]);
@@ -62,16 +64,44 @@ interface EvaluateFlags {
 
 export const evaluateCommand = new Command('evaluate')
   .description('Train recipes on history and measure them offline with full-catalog ranking (PRODUCT.md §5).')
-  .requiredOption('--interactions <path>', 'CSV (user_id,item_id,timestamp,event_type), JSON Lines, a `user item item …` file, or a session dataset directory')
+  .requiredOption(
+    '--interactions <path>',
+    'CSV (user_id,item_id,timestamp,event_type), JSON Lines, a `user item item …` file, or a session dataset directory',
+  )
   .option('--items <path>', 'catalog CSV (item_id,title,categories,price,brand) for category-aware recipes')
   .addOption(new Option('--format <format>', 'input format (detected when omitted)').choices(DATASET_FORMATS))
-  .addOption(new Option('--split <kind>', 'how to hold out test data (session datasets bring their own)').choices(['temporal', 'leave-last-out']).default('leave-last-out'))
-  .addOption(new Option('--holdout <which>', 'leave-last-out target: last (test) or second-last (validation, for tuning)').choices(['last', 'second-last']).default('last'))
-  .option('--test-days <n>', 'temporal split: days at the end that form the test period', (v) => positiveInts(v)[0], 7)
+  .addOption(
+    new Option('--split <kind>', 'how to hold out test data (session datasets bring their own)')
+      .choices(['temporal', 'leave-last-out'])
+      .default('leave-last-out'),
+  )
+  .addOption(
+    new Option(
+      '--holdout <which>',
+      'leave-last-out target: last (test) or second-last (validation, for tuning)',
+    )
+      .choices(['last', 'second-last'])
+      .default('last'),
+  )
+  .option(
+    '--test-days <n>',
+    'temporal split: days at the end that form the test period',
+    (v) => positiveInts(v)[0],
+    7,
+  )
   .option('--k <list>', 'cut-offs for the metrics', positiveInts, [10, 20])
-  .option('--recipes <list>', 'recipes to evaluate', recipeList, ['popular', 'random', 'similar-items', 'bought-together', 'user-personalization'])
+  .option('--recipes <list>', 'recipes to evaluate', recipeList, [
+    'popular',
+    'random',
+    'similar-items',
+    'bought-together',
+    'user-personalization',
+  ])
   .option('--repeat', 'repeat-consumption data: keep items already seen in the ranking and as targets')
-  .option('--popular-on-all', 'fit popular on all interactions, test included (how the published PopRec figures were computed)')
+  .option(
+    '--popular-on-all',
+    'fit popular on all interactions, test included (how the published PopRec figures were computed)',
+  )
   .option('--threads <n>', 'worker threads (default: all cores)', (v) => positiveInts(v)[0])
   .option('--set <recipe.param=value>', 'override a recipe parameter (repeatable)', paramSetting)
   .option('--json', 'print one JSON object with the results')
@@ -122,18 +152,31 @@ export const evaluateCommand = new Command('evaluate')
     }
 
     const output = {
-      dataset: { format: dataset.format, users: numUsers(all), items: numItems(all), interactions: all.item.length, quality: dataset.quality },
+      dataset: {
+        format: dataset.format,
+        users: numUsers(all),
+        items: numItems(all),
+        interactions: all.item.length,
+        quality: dataset.quality,
+      },
       split: splitInfo,
       results,
     };
     if (flags.json) console.log(JSON.stringify(output, null, 2));
     else {
-      console.log(`${output.dataset.users} users, ${output.dataset.items} items, ${output.dataset.interactions} interactions; ${cases.length} test cases`);
+      console.log(
+        `${output.dataset.users} users, ${output.dataset.items} items, ${output.dataset.interactions} interactions; ${cases.length} test cases`,
+      );
       const columns = flags.k.flatMap((k) => [`hr@${k}`, `ndcg@${k}`, `mrr@${k}`, `coverage@${k}`]);
       console.log(
         formatTable(
           ['recipe', ...columns, 'train s', 'peak MB'],
-          results.map((r) => [r.recipe, ...columns.map((c) => r.metrics[c].toFixed(4)), r.trainSeconds.toFixed(1), String(r.peakMemoryMb)]),
+          results.map((r) => [
+            r.recipe,
+            ...columns.map((c) => r.metrics[c].toFixed(4)),
+            r.trainSeconds.toFixed(1),
+            String(r.peakMemoryMb),
+          ]),
         ),
       );
     }

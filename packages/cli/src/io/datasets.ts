@@ -36,10 +36,16 @@ export function detectFormat(path: string): DatasetFormat {
   const ext = extname(path).toLowerCase();
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   const head = readFileSync(path, { encoding: 'utf8', flag: 'r' }).slice(0, 4096).split('\n')[0] ?? '';
-  return /^\s*\S+(\s+\S+)+\s*$/.test(head) && !/[,;\t]/.test(head) && !/[a-z]_?id/i.test(head) ? 'sequences' : 'csv';
+  return /^\s*\S+(\s+\S+)+\s*$/.test(head) && !/[,;\t]/.test(head) && !/[a-z]_?id/i.test(head)
+    ? 'sequences'
+    : 'csv';
 }
 
-export async function loadDataset(path: string, format: DatasetFormat = detectFormat(path), itemsPath?: string): Promise<LoadedDataset> {
+export async function loadDataset(
+  path: string,
+  format: DatasetFormat = detectFormat(path),
+  itemsPath?: string,
+): Promise<LoadedDataset> {
   let loaded: LoadedDataset;
   if (format === 'sessions') {
     const { train, cases, quality } = await parseSessionDataset(
@@ -48,7 +54,9 @@ export async function loadDataset(path: string, format: DatasetFormat = detectFo
     );
     loaded = { format, interactions: train, cases, quality };
   } else {
-    const parse = { csv: parseInteractionsCsv, jsonl: parseInteractionsJsonl, sequences: parseUserSequences }[format];
+    const parse = { csv: parseInteractionsCsv, jsonl: parseInteractionsJsonl, sequences: parseUserSequences }[
+      format
+    ];
     const { data, quality } = await parse(readLines(path));
     loaded = { format, interactions: data, quality };
   }

@@ -13,7 +13,10 @@ export class Progress {
     this.label = label;
     if (process.stderr.isTTY) {
       this.bar = new cliProgress.SingleBar(
-        { format: `${label.padEnd(34)} {bar} {percentage}% | {value}/{total} | {duration_formatted}`, stream: process.stderr },
+        {
+          format: `${label.padEnd(34)} {bar} {percentage}% | {value}/{total} | {duration_formatted}`,
+          stream: process.stderr,
+        },
         cliProgress.Presets.shades_classic,
       );
       this.bar.start(total, 0);

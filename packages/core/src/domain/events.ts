@@ -33,6 +33,8 @@ export const DEFAULT_EVENT_WEIGHTS: Readonly<Record<EventType, number>> = {
 };
 
 /** Weights indexed by event code, for the hot loops. */
-export function weightsByCode(weights: Readonly<Record<EventType, number>> = DEFAULT_EVENT_WEIGHTS): Float32Array {
+export function weightsByCode(
+  weights: Readonly<Record<EventType, number>> = DEFAULT_EVENT_WEIGHTS,
+): Float32Array {
   return Float32Array.from(EVENT_TYPES, (t) => weights[t]);
 }

@@ -65,8 +65,17 @@ export async function evaluateRecipe(
   const progress = () => o.onProgress?.('rank', ++done, ranges.length);
   let parts: Int32Array[];
   if (threads > 1 && cases.length > 1000) {
-    const data: RankWorkerData = { snapshot: encodeSnapshot(recipe.save()), queries, k, excludeSeen: o.excludeSeen };
-    const pool = new WorkerPool<[number, number], Int32Array>(new URL('./rank-worker.js', import.meta.url), threads, data);
+    const data: RankWorkerData = {
+      snapshot: encodeSnapshot(recipe.save()),
+      queries,
+      k,
+      excludeSeen: o.excludeSeen,
+    };
+    const pool = new WorkerPool<[number, number], Int32Array>(
+      new URL('./rank-worker.js', import.meta.url),
+      threads,
+      data,
+    );
     try {
       parts = await pool.run(ranges, progress);
     } finally {
@@ -79,7 +88,9 @@ export async function evaluateRecipe(
       return part;
     });
   const rankings = parts.flatMap((flat) =>
-    Array.from({ length: flat.length / k }, (_, i) => flat.subarray(i * k, (i + 1) * k).filter((x) => x >= 0)),
+    Array.from({ length: flat.length / k }, (_, i) =>
+      flat.subarray(i * k, (i + 1) * k).filter((x) => x >= 0),
+    ),
   );
   const rankSeconds = (performance.now() - t1) / 1000;
 

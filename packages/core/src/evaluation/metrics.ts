@@ -26,12 +26,21 @@ export function rankingMetrics(input: MetricsInput): Record<string, number> {
   const selfInformation = Float64Array.from(itemPopularity, (p) => -Math.log2((p + 1) / (numTrainUsers + 1)));
   const out: Record<string, number> = {};
   for (const k of input.ks) {
-    let hr = 0, recall = 0, precision = 0, ndcg = 0, mrr = 0, novelty = 0, popularity = 0, shown = 0;
+    let hr = 0,
+      recall = 0,
+      precision = 0,
+      ndcg = 0,
+      mrr = 0,
+      novelty = 0,
+      popularity = 0,
+      shown = 0;
     const exposure = new Float64Array(numItems);
     cases.forEach(({ targets }, c) => {
       const ranking = rankings[c];
       const wanted = new Set(targets);
-      let hits = 0, dcg = 0, first = 0;
+      let hits = 0,
+        dcg = 0,
+        first = 0;
       const depth = Math.min(k, ranking.length);
       for (let r = 0; r < depth; r++) {
         const item = ranking[r];

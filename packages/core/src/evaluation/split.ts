@@ -15,7 +15,12 @@ export interface Split {
 }
 
 /** Event types that say the shopper wanted the item: only these become targets. */
-const POSITIVE = new Set<number>([EventCode.view, EventCode.add_to_cart, EventCode.purchase, EventCode.recommendation_click]);
+const POSITIVE = new Set<number>([
+  EventCode.view,
+  EventCode.add_to_cart,
+  EventCode.purchase,
+  EventCode.recommendation_click,
+]);
 
 /** The query of user u: zero-copy views of their rows in the (user-sorted) training data. */
 function queryOf(train: Interactions, ptr: Int32Array, u: number, now?: number): Query {
@@ -72,7 +77,13 @@ export function leaveLastOut(
   return {
     train,
     cases,
-    info: { kind: 'leave-last-out', holdout: options.holdout ?? 'last', trainRows: train.item.length, testCases: cases.length, droppedCases: dropped },
+    info: {
+      kind: 'leave-last-out',
+      holdout: options.holdout ?? 'last',
+      trainRows: train.item.length,
+      testCases: cases.length,
+      droppedCases: dropped,
+    },
   };
 }
 
@@ -80,7 +91,10 @@ export function leaveLastOut(
  * Temporal split: train on everything before the cut-off (default: testDays before the newest event); each
  * user with history before it is tested on the distinct items they engaged with after it.
  */
-export function temporalSplit(d: Interactions, options: { testDays: number; excludeSeen?: boolean; cutoff?: number }): Split {
+export function temporalSplit(
+  d: Interactions,
+  options: { testDays: number; excludeSeen?: boolean; cutoff?: number },
+): Split {
   let newest = -Infinity;
   for (const t of d.time) newest = Math.max(newest, t);
   const cutoff = options.cutoff ?? newest - options.testDays * 86_400_000;

@@ -54,7 +54,12 @@ export function buildAttributeIndex(
 }
 
 /** Up to n attribute neighbours of item, excluding the item itself and those in skip. */
-export function attributeNeighbors(index: AttributeIndex, item: number, n: number, skip: Set<number>): number[] {
+export function attributeNeighbors(
+  index: AttributeIndex,
+  item: number,
+  n: number,
+  skip: Set<number>,
+): number[] {
   const c = index.itemCategory[item];
   if (c < 0 || n <= 0) return [];
   const brand = index.itemBrand[item];

@@ -67,7 +67,8 @@ export function countCoOccurrences(groups: Groups, numItems: number, o: CoOccurr
       for (let q = lo; q <= hi; q++) {
         const j = items[q];
         if (j === i) continue;
-        const w = decay[Math.abs(q - p)] * Math.sqrt(weights[p] * weights[q]) * (q < p ? o.backwardWeight : 1);
+        const w =
+          decay[Math.abs(q - p)] * Math.sqrt(weights[p] * weights[q]) * (q < p ? o.backwardWeight : 1);
         if (w === 0) continue;
         if (acc[j] === 0) touched[nTouched++] = j;
         acc[j] += w;

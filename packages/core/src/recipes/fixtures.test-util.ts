@@ -15,7 +15,8 @@ export function tribes(users = 40, seed = 1): Interactions {
     const base = u % 2 === 0 ? 0 : 10;
     const start = Math.floor(next() * 10);
     let t = Date.UTC(2026, 0, 1) + u * hour;
-    for (let s = 0; s < 6; s++) b.add(`u${u}`, `i${base + ((start + s) % 10)}`, (t += 60_000), EventCode.view);
+    for (let s = 0; s < 6; s++)
+      b.add(`u${u}`, `i${base + ((start + s) % 10)}`, (t += 60_000), EventCode.view);
     const bought = base + (start % 5);
     b.add(`u${u}`, `i${bought}`, (t += 60_000), EventCode.purchase, `o${u}`);
     b.add(`u${u}`, `i${bought + 5}`, t, EventCode.purchase, `o${u}`);

@@ -2,7 +2,12 @@ import type { Interactions } from '../data/interactions.js';
 import type { Groups } from './co-occurrence.js';
 
 /** Builds CSR groups from rows already ordered by group, keeping only rows with a positive weight. */
-function collect(data: Interactions, order: ArrayLike<number>, groupKey: (row: number) => number, w: Float32Array): Groups {
+function collect(
+  data: Interactions,
+  order: ArrayLike<number>,
+  groupKey: (row: number) => number,
+  w: Float32Array,
+): Groups {
   const ptr: number[] = [0];
   const items: number[] = [];
   const weights: number[] = [];

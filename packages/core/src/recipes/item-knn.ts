@@ -64,7 +64,12 @@ const DEFAULTS: Record<'similar-items' | 'bought-together', ItemKnnParams> = {
  */
 export class ItemKnnRecipe extends ScoringRecipe {
   readonly params: ItemKnnParams;
-  private co: CoCounts = { ptr: new Int32Array(1), neighbors: new Int32Array(0), counts: new Float32Array(0), occurrences: new Float64Array(0) };
+  private co: CoCounts = {
+    ptr: new Int32Array(1),
+    neighbors: new Int32Array(0),
+    counts: new Float32Array(0),
+    occurrences: new Float64Array(0),
+  };
   private attributes: AttributeIndex = buildAttributeIndex(undefined, 0, []);
   /** Pairs seen since fit that are not among an item's kept neighbours: item → neighbour → count. */
   private fresh = new Map<number, Map<number, number>>();
@@ -77,7 +82,11 @@ export class ItemKnnRecipe extends ScoringRecipe {
     params: Partial<ItemKnnParams> = {},
   ) {
     super();
-    this.params = { ...DEFAULTS[name], ...params, eventWeights: { ...DEFAULTS[name].eventWeights, ...params.eventWeights } };
+    this.params = {
+      ...DEFAULTS[name],
+      ...params,
+      eventWeights: { ...DEFAULTS[name].eventWeights, ...params.eventWeights },
+    };
   }
 
   get numItems(): number {
@@ -122,7 +131,9 @@ export class ItemKnnRecipe extends ScoringRecipe {
   private relevantHistory(query: Query): number[] {
     const all = Array.from(query.items.keys());
     if (this.name !== 'bought-together') return all;
-    const cart = all.filter((t) => query.types[t] === EventCode.add_to_cart || query.types[t] === EventCode.purchase);
+    const cart = all.filter(
+      (t) => query.types[t] === EventCode.add_to_cart || query.types[t] === EventCode.purchase,
+    );
     return cart.length ? cart : all;
   }
 
@@ -142,7 +153,8 @@ export class ItemKnnRecipe extends ScoringRecipe {
 
   similarItems(item: number, n: number): ScoredItem[] {
     const found: ScoredItem[] = [];
-    if (item >= 0 && item < this.numItems) this.forNeighbors(item, (j, score) => found.push({ item: j, score }));
+    if (item >= 0 && item < this.numItems)
+      this.forNeighbors(item, (j, score) => found.push({ item: j, score }));
     found.sort((a, b) => b.score - a.score || a.item - b.item);
     const top = found.slice(0, n);
     // Cold or rare items: fill with items of the same category and brand, below every co-occurrence neighbour.

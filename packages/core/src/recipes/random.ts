@@ -38,7 +38,10 @@ export class RandomRecipe extends ScoringRecipe {
   }
 
   similarItems(item: number, n: number): ScoredItem[] {
-    return this.recommend([{ user: item, items: Int32Array.of(item), types: new Uint8Array(1), times: new Float64Array(1) }], n)[0];
+    return this.recommend(
+      [{ user: item, items: Int32Array.of(item), types: new Uint8Array(1), times: new Float64Array(1) }],
+      n,
+    )[0];
   }
 
   update(): void {}

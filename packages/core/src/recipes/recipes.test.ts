@@ -41,7 +41,15 @@ for (const name of RECIPE_NAMES) {
     assert.equal(restored.name, name);
     assert.deepEqual(restored.recommend(queries, 5), lists);
 
-    recipe.update([{ user: 0, item: ix('i7'), type: EventCode.view, time: Date.UTC(2026, 0, 3), recent: Int32Array.of(ix('i6')) }]);
+    recipe.update([
+      {
+        user: 0,
+        item: ix('i7'),
+        type: EventCode.view,
+        time: Date.UTC(2026, 0, 3),
+        recent: Int32Array.of(ix('i6')),
+      },
+    ]);
     assert.equal(recipe.numItems, data.itemIds.length);
   });
 }
@@ -51,8 +59,14 @@ test('personalized recipes stay within the shopper’s tribe', async () => {
     const recipe = createRecipe(name, name === 'similar-items' ? {} : { factors: 8, iterations: 10 });
     await recipe.fit(data, { threads: 1 });
     const [a, b] = recipe.recommend(queries.slice(0, 2), 4);
-    assert.ok(a.every((s) => tribe(s.item) === 'A'), `${name}: tribe A gets A items`);
-    assert.ok(b.every((s) => tribe(s.item) === 'B'), `${name}: tribe B gets B items`);
+    assert.ok(
+      a.every((s) => tribe(s.item) === 'A'),
+      `${name}: tribe A gets A items`,
+    );
+    assert.ok(
+      b.every((s) => tribe(s.item) === 'B'),
+      `${name}: tribe B gets B items`,
+    );
   }
 });
 
@@ -62,7 +76,10 @@ test('similar-items follows the walk and explains with the viewed item', async (
   const [top] = recipe.recommend([queryOf(-1, [{ item: ix('i3') }])], 3);
   const ids = top.map((s) => data.itemIds[s.item]);
   assert.ok(ids.includes('i2') && ids.includes('i4'), `the walk's neighbours of i3 are i2 and i4: ${ids}`);
-  assert.deepEqual(recipe.explain(queryOf(-1, [{ item: ix('i3') }]), ix('i4')), { type: 'viewed', item: ix('i3') });
+  assert.deepEqual(recipe.explain(queryOf(-1, [{ item: ix('i3') }]), ix('i4')), {
+    type: 'viewed',
+    item: ix('i3'),
+  });
 });
 
 test('bought-together completes the basket', async () => {
@@ -79,7 +96,9 @@ test('popular counts weighted events and takes updates', async () => {
   const before = recipe.recommend([queries[2]], 21)[0];
   assert.ok(before.every((s, r) => r === 0 || s.score <= before[r - 1].score));
   const last = before[before.length - 1].item;
-  recipe.update(Array.from({ length: 100 }, () => ({ user: -1, item: last, type: EventCode.purchase, time: 0 })));
+  recipe.update(
+    Array.from({ length: 100 }, () => ({ user: -1, item: last, type: EventCode.purchase, time: 0 })),
+  );
   assert.equal(recipe.recommend([queries[2]], 1)[0][0].item, last);
 });
 
@@ -88,13 +107,27 @@ test('trending ranks a sudden burst above steady sellers', async () => {
   await recipe.fit(data);
   const now = Date.UTC(2026, 0, 10);
   const burst = ix('i20');
-  recipe.update(Array.from({ length: 30 }, (_, k) => ({ user: -1, item: burst, type: EventCode.view, time: now - k * 60_000 })));
+  recipe.update(
+    Array.from({ length: 30 }, (_, k) => ({
+      user: -1,
+      item: burst,
+      type: EventCode.view,
+      time: now - k * 60_000,
+    })),
+  );
   assert.equal(recipe.recommend([{ ...queries[2], now }], 1)[0][0].item, burst);
 });
 
 test('user-personalization folds in a brand-new shopper from their first events', async () => {
-  const recipe = createRecipe('user-personalization', { factors: 8, iterations: 10, blend: { factors: 1, items: 0, sessions: 0 } });
+  const recipe = createRecipe('user-personalization', {
+    factors: 8,
+    iterations: 10,
+    blend: { factors: 1, items: 0, sessions: 0 },
+  });
   await recipe.fit(data, { threads: 1 });
   const [forB] = recipe.recommend([queryOf(-1, [{ item: ix('i15') }])], 3);
-  assert.ok(forB.every((s) => tribe(s.item) === 'B'), 'a new tribe-B shopper gets B items');
+  assert.ok(
+    forB.every((s) => tribe(s.item) === 'B'),
+    'a new tribe-B shopper gets B items',
+  );
 });

@@ -98,7 +98,12 @@ export class SessionKnn {
   }
 
   arrays() {
-    return { sknnPtr: this.groups.ptr, sknnItems: this.groups.items, sknnPostPtr: this.postPtr, sknnPosts: this.posts };
+    return {
+      sknnPtr: this.groups.ptr,
+      sknnItems: this.groups.items,
+      sknnPostPtr: this.postPtr,
+      sknnPosts: this.posts,
+    };
   }
 
   restore(a: Record<string, unknown>): void {

@@ -7,7 +7,12 @@ test('a snapshot survives encoding with its arrays, types and JSON state', () =>
     recipe: 'popular',
     params: { windowDays: 7 },
     state: { note: 'ünïcode ✓', list: [1, 2] },
-    arrays: { a: Float32Array.of(1.5, -2), b: Int32Array.of(7), c: Uint8Array.of(1, 2, 3), d: Float64Array.of(Math.PI) },
+    arrays: {
+      a: Float32Array.of(1.5, -2),
+      b: Int32Array.of(7),
+      c: Uint8Array.of(1, 2, 3),
+      d: Float64Array.of(Math.PI),
+    },
   };
   const back = decodeSnapshot(encodeSnapshot(snapshot));
   assert.deepEqual(back, snapshot);

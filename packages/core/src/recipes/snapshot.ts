@@ -54,7 +54,9 @@ export function decodeSnapshot(bytes: Uint8Array): Snapshot {
     const Ctor = constructors[kind];
     const start = bytes.byteOffset + dataStart + offset;
     // Copy so the array owns aligned memory whatever the source buffer's alignment.
-    arrays[name] = new Ctor((bytes.buffer as ArrayBuffer).slice(start, start + length * Ctor.BYTES_PER_ELEMENT));
+    arrays[name] = new Ctor(
+      (bytes.buffer as ArrayBuffer).slice(start, start + length * Ctor.BYTES_PER_ELEMENT),
+    );
   }
   return { recipe: header.recipe, params: header.params, state: header.state, arrays };
 }

@@ -4,14 +4,28 @@ import { topK } from './top-k.js';
 
 test('topK returns the best n in order, skipping excluded items, ties to the lower index', () => {
   const scores = Float32Array.from([0.5, 3, -Infinity, 3, 1, 2]);
-  assert.deepEqual(topK(scores, 3).map((s) => s.item), [1, 3, 5]);
-  assert.deepEqual(topK(scores, 10).map((s) => s.item), [1, 3, 5, 4, 0]);
-  assert.deepEqual(topK(scores, 2, Int32Array.of(0, 2, 4)).map((s) => s.item), [4, 0]);
+  assert.deepEqual(
+    topK(scores, 3).map((s) => s.item),
+    [1, 3, 5],
+  );
+  assert.deepEqual(
+    topK(scores, 10).map((s) => s.item),
+    [1, 3, 5, 4, 0],
+  );
+  assert.deepEqual(
+    topK(scores, 2, Int32Array.of(0, 2, 4)).map((s) => s.item),
+    [4, 0],
+  );
   assert.deepEqual(topK(scores, 0), []);
 });
 
 test('topK agrees with a full sort on random scores', () => {
-  const scores = Float32Array.from({ length: 5000 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
-  const expected = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a] || a - b).slice(0, 50);
-  assert.deepEqual(topK(scores, 50).map((s) => s.item), expected);
+  const scores = Float32Array.from({ length: 5000 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
+  const expected = Array.from(scores.keys())
+    .sort((a, b) => scores[b] - scores[a] || a - b)
+    .slice(0, 50);
+  assert.deepEqual(
+    topK(scores, 50).map((s) => s.item),
+    expected,
+  );
 });

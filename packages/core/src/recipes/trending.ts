@@ -95,14 +95,18 @@ export class TrendingRecipe extends ScoringRecipe {
 
   similarItems(item: number, n: number): ScoredItem[] {
     const scores = new Float32Array(this.numItems);
-    this.scoreInto({ user: -1, items: new Int32Array(0), types: new Uint8Array(0), times: new Float64Array(0) }, scores);
+    this.scoreInto(
+      { user: -1, items: new Int32Array(0), types: new Uint8Array(0), times: new Float64Array(0) },
+      scores,
+    );
     scores[item] = -Infinity;
     return topK(scores, n);
   }
 
   update(events: readonly InteractionEvent[]): void {
     const weights = weightsByCode(this.params.eventWeights);
-    for (const e of events) if (e.item >= 0 && e.item < this.numItems) this.add(e.item, weights[e.type], e.time);
+    for (const e of events)
+      if (e.item >= 0 && e.item < this.numItems) this.add(e.item, weights[e.type], e.time);
   }
 
   save(): Snapshot {

@@ -63,7 +63,10 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
     super();
     this.params = { ...USER_PERSONALIZATION_DEFAULTS, ...params };
     this.params.blend = { ...USER_PERSONALIZATION_DEFAULTS.blend, ...params.blend };
-    this.session = new ItemKnnRecipe('similar-items', { ...this.params.session, eventWeights: this.params.eventWeights });
+    this.session = new ItemKnnRecipe('similar-items', {
+      ...this.params.session,
+      eventWeights: this.params.eventWeights,
+    });
     this.neighbors = new SessionKnn(this.params.sessionNeighbors);
   }
 

@@ -21,7 +21,8 @@ export interface AlsTask {
 
 const d = workerData as AlsWorkerData;
 parentPort!.on('message', (t: AlsTask) => {
-  if (t.side === 'users') solveRowsCg(d.users, d.items, t.yty, d.userItems, d.alpha, d.k, d.cgSteps, t.start, t.end);
+  if (t.side === 'users')
+    solveRowsCg(d.users, d.items, t.yty, d.userItems, d.alpha, d.k, d.cgSteps, t.start, t.end);
   else solveRowsCg(d.items, d.users, t.yty, d.itemUsers, d.alpha, d.k, d.cgSteps, t.start, t.end);
   parentPort!.postMessage(true);
 });

@@ -11,8 +11,19 @@ import { trainAls } from './train.js';
 function checkerboard() {
   const r: number[] = [];
   const c: number[] = [];
-  for (let u = 0; u < 12; u++) for (let i = 0; i < 10; i++) if (u < 6 === i < 5 && (u + i) % 4 !== 0) (r.push(u), c.push(i));
-  return csrFromTriples(12, 10, r, c, r.map(() => 1));
+  for (let u = 0; u < 12; u++)
+    for (let i = 0; i < 10; i++)
+      if (u < 6 === i < 5 && (u + i) % 4 !== 0) {
+        r.push(u);
+        c.push(i);
+      }
+  return csrFromTriples(
+    12,
+    10,
+    r,
+    c,
+    r.map(() => 1),
+  );
 }
 
 /** A random sparse matrix (30% density, strengths 1–3) and random item factors. */
@@ -20,8 +31,16 @@ function randomMatrix(rows: number, cols: number, k: number, seed: number) {
   const next = mulberry32(seed);
   const [r, c, v]: number[][] = [[], [], []];
   for (let u = 0; u < rows; u++)
-    for (let i = 0; i < cols; i++) if (next() < 0.3) (r.push(u), c.push(i), v.push(1 + Math.floor(next() * 3)));
-  return { m: csrFromTriples(rows, cols, r, c, v), y: Float32Array.from({ length: cols * k }, () => next() - 0.5) };
+    for (let i = 0; i < cols; i++)
+      if (next() < 0.3) {
+        r.push(u);
+        c.push(i);
+        v.push(1 + Math.floor(next() * 3));
+      }
+  return {
+    m: csrFromTriples(rows, cols, r, c, v),
+    y: Float32Array.from({ length: cols * k }, () => next() - 0.5),
+  };
 }
 
 test('Cholesky solves a known system', () => {
@@ -47,14 +66,20 @@ test('conjugate gradient converges to the exact least-squares solution', () => {
   solveRowsExact(exact, y, yty, m, 2, k);
   const cg = new Float32Array(20 * k);
   solveRowsCg(cg, y, yty, m, 2, k, 2 * k); // CG is exact after k steps in exact arithmetic
-  for (let i = 0; i < exact.length; i++) assert.ok(Math.abs(exact[i] - cg[i]) < 1e-4, `factor ${i}: ${exact[i]} vs ${cg[i]}`);
+  for (let i = 0; i < exact.length; i++)
+    assert.ok(Math.abs(exact[i] - cg[i]) < 1e-4, `factor ${i}: ${exact[i]} vs ${cg[i]}`);
 });
 
 test('ALS learns the checkerboard: each user prefers the unseen items of their own block', async () => {
   const m = checkerboard();
   const k = 2; // the checkerboard has rank 2; more factors would memorize the held-out holes
-  const { users, items } = await trainAls(m, { factors: k, regularization: 0.1, alpha: 5, iterations: 15, cgSteps: 3, seed: 1 }, 1);
-  const score = (u: number, i: number) => users.subarray(u * k, u * k + k).reduce((s, x, f) => s + x * items[i * k + f], 0);
+  const { users, items } = await trainAls(
+    m,
+    { factors: k, regularization: 0.1, alpha: 5, iterations: 15, cgSteps: 3, seed: 1 },
+    1,
+  );
+  const score = (u: number, i: number) =>
+    users.subarray(u * k, u * k + k).reduce((s, x, f) => s + x * items[i * k + f], 0);
   // (u + i) % 4 === 0 pairs were held out of the fixture: they must outscore every item of the other block.
   for (let u = 0; u < 12; u++)
     for (let i = 0; i < 10; i++) {

@@ -33,7 +33,8 @@ export async function trainAls(
 ): Promise<AlsFactors> {
   const k = p.factors;
   const shared = threads > 1;
-  const alloc = (n: number) => (shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n));
+  const alloc = (n: number) =>
+    shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
   const users = alloc(userItems.rows * k);
   const items = alloc(userItems.cols * k);
   const random = mulberry32(p.seed);
@@ -41,7 +42,9 @@ export async function trainAls(
   const itemUsers = transpose(userItems, shared);
 
   const data: AlsWorkerData = { users, items, userItems, itemUsers, k, alpha: p.alpha, cgSteps: p.cgSteps };
-  const pool = shared ? new WorkerPool<AlsTask, boolean>(new URL('./als-worker.js', import.meta.url), threads, data) : undefined;
+  const pool = shared
+    ? new WorkerPool<AlsTask, boolean>(new URL('./als-worker.js', import.meta.url), threads, data)
+    : undefined;
   const userRanges = balancedRanges(userItems.ptr, threads * 4);
   const itemRanges = balancedRanges(itemUsers.ptr, threads * 4);
   try {
