@@ -1,0 +1,66 @@
+import type { ItemAttributes } from '../../domain/items.js';
+import type { IdIndex } from '../id-index.js';
+import { columnsOf, detectDelimiter, parseTimestamp, splitDelimited } from './fields.js';
+import { QualityCounter, type DataQuality } from './quality.js';
+
+const COLUMNS = {
+  item: ['item_id', 'itemid', 'product_id', 'sku'],
+  categories: ['categories', 'category', 'category_path'],
+  price: ['price'],
+  brand: ['brand'],
+  available: ['available'],
+  createdAt: ['created_at', 'createdat'],
+};
+
+/** Category paths are written root first, joined by `>`, `/` or `|`. */
+const categoryPath = (value: string) =>
+  value
+    .split(/\s*[>|/]\s*/)
+    .map((c) => c.trim())
+    .filter(Boolean);
+
+/**
+ * A catalog CSV (item_id and any of categories, price, brand, available, created_at) as attributes by item
+ * index. Items new to the index are added: catalog items nobody has touched yet still get ranked.
+ */
+export async function parseItemsCsv(
+  lines: AsyncIterable<string>,
+  items: IdIndex,
+): Promise<{ info: (ItemAttributes | undefined)[]; quality: DataQuality }> {
+  const info: (ItemAttributes | undefined)[] = [];
+  const quality = new QualityCounter();
+  let delimiter = ',';
+  let col: Record<keyof typeof COLUMNS, number> | undefined;
+  let lineNo = 0;
+  for await (const raw of lines) {
+    lineNo++;
+    const line = raw.replace(/^\uFEFF/, '');
+    if (!line.trim()) continue;
+    if (!col) {
+      delimiter = detectDelimiter(line);
+      const header = splitDelimited(line, delimiter);
+      col = columnsOf(header, COLUMNS);
+      if (col.item < 0) throw new Error(`catalog CSV header must name item_id (found: ${header.join(', ')})`);
+      continue;
+    }
+    const f = splitDelimited(line, delimiter);
+    const get = (c: number) => (c >= 0 ? (f[c] ?? '').trim() : '');
+    const id = get(col.item);
+    const price = get(col.price) ? Number(get(col.price)) : undefined;
+    if (!id) quality.reject('empty item_id', lineNo);
+    else if (price !== undefined && !(price >= 0)) quality.reject('price is not a number ≥ 0', lineNo);
+    else {
+      const created = get(col.createdAt) ? parseTimestamp(get(col.createdAt)) : NaN;
+      info[items.intern(id)] = {
+        categories: categoryPath(get(col.categories)),
+        ...(get(col.brand) ? { brand: get(col.brand) } : {}),
+        ...(price !== undefined ? { price } : {}),
+        ...(get(col.available) ? { available: !/^(false|0|no)$/i.test(get(col.available)) } : {}),
+        ...(Number.isFinite(created) ? { createdAt: created } : {}),
+      };
+      quality.ok();
+    }
+  }
+  info.length = items.size;
+  return { info, quality: quality.report() };
+}
