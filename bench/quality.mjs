@@ -1,8 +1,9 @@
 // Measures recommendation quality on the shared datasets with `gu evaluate --json` and writes the figures,
 // with the command behind each, into BENCHMARKS.md (between the quality markers).
 // Usage: node bench/quality.mjs [--only beauty,diginetica,retailrocket]
+// With --only, the other runs' tables are rebuilt from their saved output in bench/out/ where there is one.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 const data = '../shared/datasets';
@@ -44,12 +45,17 @@ const runs = [
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : null;
 mkdirSync('bench/out', { recursive: true });
 const results = {};
-for (const run of runs.filter((r) => !only || only.some((o) => r.id.startsWith(o)))) {
+for (const run of runs) {
+  const saved = `bench/out/quality-${run.id}.json`;
+  if (only && !only.some((o) => run.id.startsWith(o))) {
+    if (existsSync(saved)) results[run.id] = { ...run, output: JSON.parse(readFileSync(saved, 'utf8')) };
+    continue;
+  }
   const args = ['evaluate', ...run.args, '--k', '10,20', '--json'];
   process.stderr.write(`\n▶ gu ${args.join(' ')}\n`);
   const out = execFileSync('node', ['packages/cli/dist/main.js', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 });
   results[run.id] = { ...run, output: JSON.parse(out) };
-  writeFileSync(`bench/out/quality-${run.id}.json`, out);
+  writeFileSync(saved, out);
 }
 
 const quote = (a) => (/[^\w./,@=-]/.test(a) ? `'${a}'` : a);

@@ -1,11 +1,21 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { benchCommand } from './commands/bench.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { importCommand } from './commands/import.js';
+import { modelsCommand } from './commands/models.js';
+import { startCommand } from './commands/start.js';
+import { trainCommand } from './commands/train.js';
 
 const program = new Command('gu')
   .description('Gu: real-time personalization for online shops')
   .showHelpAfterError()
-  .addCommand(evaluateCommand);
+  .addCommand(startCommand)
+  .addCommand(importCommand)
+  .addCommand(trainCommand)
+  .addCommand(modelsCommand)
+  .addCommand(evaluateCommand)
+  .addCommand(benchCommand);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`gu: ${error instanceof Error ? error.message : String(error)}`);

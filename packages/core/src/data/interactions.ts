@@ -78,7 +78,8 @@ export class InteractionsBuilder {
 
   /**
    * Groups rows by user (in order of first appearance) with a counting sort, then orders each user's rows by
-   * time, keeping arrival order among equal times (a stable insertion sort: histories mostly arrive in order).
+   * time, keeping arrival order among equal times. Histories mostly arrive in order, so a user already in order
+   * costs one pass; any other is sorted by (time, arrival), O(n log n) even for newest-first exports.
    */
   build(itemInfo?: (ItemAttributes | undefined)[]): Interactions {
     const n = this.user.length;
@@ -90,13 +91,12 @@ export class InteractionsBuilder {
     const fill = ptr.slice(0, this.users.size);
     const order = new Int32Array(n);
     for (let r = 0; r < n; r++) order[fill[users[r]]++] = r;
+    const byTimeThenArrival = (a: number, b: number) => times[a] - times[b] || a - b;
     for (let u = 0; u < this.users.size; u++) {
-      for (let k = ptr[u] + 1; k < ptr[u + 1]; k++) {
-        const row = order[k];
-        let j = k - 1;
-        while (j >= ptr[u] && times[order[j]] > times[row]) order[j + 1] = order[j--];
-        order[j + 1] = row;
-      }
+      let k = ptr[u] + 1;
+      while (k < ptr[u + 1] && times[order[k - 1]] <= times[order[k]]) k++;
+      // Within a user, order holds rows in arrival order, so breaking ties by row keeps arrival order.
+      if (k < ptr[u + 1]) order.subarray(ptr[u], ptr[u + 1]).sort(byTimeThenArrival);
     }
     const pick = <T extends Int32Array | Float64Array | Uint8Array>(
       g: Growable<T>,

@@ -38,3 +38,43 @@ export function weightsByCode(
 ): Float32Array {
   return Float32Array.from(EVENT_TYPES, (t) => weights[t]);
 }
+
+/** Where an event happened, as the tracker reports it. */
+export interface EventContext {
+  device?: string;
+  page?: string;
+  locale?: string;
+}
+
+/** A clickstream event as accepted by the API (PRODUCT.md §2), times in epoch milliseconds. */
+export interface ShopEvent {
+  /** Client-generated idempotency key. */
+  eventId: string;
+  eventType: EventType;
+  userId?: string;
+  sessionId?: string;
+  itemId?: string;
+  quantity?: number;
+  price?: number;
+  orderId?: string;
+  recommendationId?: string;
+  query?: string;
+  /** When it happened, by the client's clock. */
+  timestamp: number;
+  /** When the server received it. */
+  receivedAt: number;
+  context?: EventContext;
+}
+
+/** Event types that are about one item and must name it. */
+export const ITEM_EVENTS: ReadonlySet<EventType> = new Set([
+  'view',
+  'add_to_cart',
+  'remove_from_cart',
+  'purchase',
+  'recommendation_click',
+]);
+
+/** The key of the shopper an event belongs to: the user when known, else the anonymous session. */
+export const shopperKey = (e: { userId?: string; sessionId?: string }): string =>
+  e.userId ? `u:${e.userId}` : `s:${e.sessionId}`;

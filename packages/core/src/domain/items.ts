@@ -8,3 +8,30 @@ export interface ItemAttributes {
   /** Epoch milliseconds. */
   createdAt?: number;
 }
+
+export type AttributeValue = string | number | boolean | string[];
+
+/** A catalog item (PRODUCT.md §2). */
+export interface Item {
+  itemId: string;
+  title: string;
+  /** Root first. */
+  categories: string[];
+  price: number;
+  /** ISO 4217. */
+  currency: string;
+  brand?: string;
+  imageUrl?: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  available: boolean;
+  attributes: Record<string, AttributeValue>;
+}
+
+export const attributesOf = (item: Item): ItemAttributes => ({
+  categories: item.categories,
+  brand: item.brand,
+  price: item.price,
+  available: item.available,
+  createdAt: item.createdAt,
+});

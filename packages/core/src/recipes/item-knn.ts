@@ -11,7 +11,14 @@ import {
 import { countCoOccurrences, type CoCounts } from './co-occurrence.js';
 import { basketGroups, userGroups } from './groups.js';
 import type { Query } from './query.js';
-import { ScoringRecipe, strongestLink, type InteractionEvent, type Reason } from './recipe.js';
+import {
+  ScoringRecipe,
+  strongestLink,
+  type InteractionEvent,
+  type Reason,
+  type RecommendOptions,
+} from './recipe.js';
+import { SparseScores } from './sparse-scores.js';
 import type { Snapshot } from './snapshot.js';
 import type { ScoredItem } from './top-k.js';
 
@@ -110,10 +117,14 @@ export class ItemKnnRecipe extends ScoringRecipe {
   }
 
   private derive(): void {
+    this.popularityStale = true;
     const { alpha } = this.params;
     this.normI = Float64Array.from(this.co.occurrences, (n) => (n > 0 ? n ** alpha : 1));
     this.normJ = Float64Array.from(this.co.occurrences, (n) => (n > 0 ? n ** (1 - alpha) : 1));
-    this.maxOccurrence = Math.max(1, ...this.co.occurrences);
+    // A loop, not Math.max(...array): spreading a large catalog overflows the call stack.
+    let max = 1;
+    for (const n of this.co.occurrences) if (n > max) max = n;
+    this.maxOccurrence = max;
   }
 
   private sim(i: number, j: number, count: number): number {
@@ -137,9 +148,15 @@ export class ItemKnnRecipe extends ScoringRecipe {
     return cart.length ? cart : all;
   }
 
+  /** The readable dense form: every item gets the popularity epsilon, then the links of the history. */
   scoreInto(query: Query, out: Float32Array): void {
-    const eps = 1e-7 / this.maxOccurrence;
+    const eps = this.epsilon();
     for (let j = 0; j < out.length; j++) out[j] = eps * this.co.occurrences[j];
+    this.accumulate(query, (j, v) => (out[j] += v));
+  }
+
+  /** Calls add(j, w·sim) for every link from the query's recent history: the sparse part of the score. */
+  accumulate(query: Query, add: (item: number, amount: number) => void): void {
     const weights = weightsByCode(this.params.eventWeights);
     const history = this.relevantHistory(query).slice(-this.params.maxHistory);
     history.forEach((t, k) => {
@@ -147,9 +164,66 @@ export class ItemKnnRecipe extends ScoringRecipe {
       if (item < 0 || item >= this.numItems) return;
       const recency = 2 ** (-(history.length - 1 - k) / this.params.historyHalfLife);
       const w = recency * (weights[query.types[t]] || 1);
-      this.forNeighbors(item, (j, s) => (out[j] += w * s));
+      this.forNeighbors(item, (j, s) => add(j, w * s));
     });
   }
+
+  /** Small enough that the popularity tie-breaker never outranks a real link. */
+  private epsilon(): number {
+    return 1e-7 / this.maxOccurrence;
+  }
+
+  /**
+   * The same ranking as the dense form in O(links) instead of O(catalog): linked items by score, then, when
+   * fewer than n, the rest by popularity (which is all the epsilon decides among unlinked items).
+   */
+  override recommend(queries: readonly Query[], n: number, options: RecommendOptions = {}): ScoredItem[][] {
+    if (options.candidates) return super.recommend(queries, n, options);
+    const eps = this.epsilon();
+    const occ = this.co.occurrences;
+    return queries.map((query) => {
+      const blocked = new Set<number>(options.exclude);
+      if (options.excludeSeen ?? true) for (const item of query.items) blocked.add(item);
+      // Same float32 arithmetic as the dense form: each linked item starts at its epsilon, then adds its links.
+      const acc = this.scratch();
+      this.accumulate(query, (j, v) => acc.add(j, v, eps * occ[j]));
+      const found = acc.touched
+        .filter((j) => !blocked.has(j))
+        .map((item) => ({ item, score: acc.get(item) }));
+      acc.reset();
+      // Unlinked items score their epsilon alone: the n most popular of them are all that can make the list.
+      const linked = new Set(found.map((s) => s.item));
+      let added = 0;
+      for (const item of this.byPopularity()) {
+        if (added >= n) break;
+        if (blocked.has(item) || linked.has(item)) continue;
+        found.push({ item, score: Math.fround(eps * occ[item]) });
+        added++;
+      }
+      return found.sort((a, b) => b.score - a.score || a.item - b.item).slice(0, n);
+    });
+  }
+
+  private scratchScores?: SparseScores;
+  private scratch(): SparseScores {
+    if (this.scratchScores?.values.length !== this.numItems)
+      this.scratchScores = new SparseScores(this.numItems);
+    return this.scratchScores;
+  }
+
+  /** Items by occurrences, most first (ties to the lower index); refreshed at most once a second after updates. */
+  private popularityOrder?: { at: number; order: Int32Array };
+  private byPopularity(): Int32Array {
+    const now = performance.now();
+    if (this.popularityOrder && (!this.popularityStale || now - this.popularityOrder.at < 1000))
+      return this.popularityOrder.order;
+    const occ = this.co.occurrences;
+    const order = Int32Array.from(occ.keys()).sort((a, b) => occ[b] - occ[a] || a - b);
+    this.popularityOrder = { at: now, order };
+    this.popularityStale = false;
+    return order;
+  }
+  private popularityStale = true;
 
   similarItems(item: number, n: number): ScoredItem[] {
     const found: ScoredItem[] = [];

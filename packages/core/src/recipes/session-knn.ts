@@ -57,8 +57,8 @@ export class SessionKnn {
     this.simAcc = new Float64Array(sessions);
   }
 
-  /** Adds the neighbours' votes, times weight, into out. */
-  addScores(query: Query, out: Float32Array, weight: number): void {
+  /** Calls add(item, vote) for each vote of the neighbour sessions (sparse: only the items they hold). */
+  addScores(query: Query, add: (item: number, vote: number) => void): void {
     const { ptr, items } = this.groups;
     const history = query.items.subarray(Math.max(0, query.items.length - this.params.maxHistory));
     const L = history.length;
@@ -93,7 +93,7 @@ export class SessionKnn {
         if (qWeight.has(items[p])) lastShared = p;
         dist[p - start] = Math.min(dist[p - start], lastShared - p);
       }
-      for (let p = start; p < end; p++) out[items[p]] += weight * sim * 2 ** (-dist[p - start] / h);
+      for (let p = start; p < end; p++) add(items[p], sim * 2 ** (-dist[p - start] / h));
     }
   }
 

@@ -9,7 +9,14 @@ import { userGroups } from './groups.js';
 import { ItemKnnRecipe, type ItemKnnParams } from './item-knn.js';
 import { SessionKnn, type SessionKnnParams } from './session-knn.js';
 import type { Query } from './query.js';
-import { ScoringRecipe, type FitOptions, type InteractionEvent, type Reason } from './recipe.js';
+import {
+  ScoringRecipe,
+  type FitOptions,
+  type InteractionEvent,
+  type Reason,
+  type RecommendOptions,
+} from './recipe.js';
+import { SparseScores } from './sparse-scores.js';
 import { decodeSnapshot, encodeSnapshot, type Snapshot } from './snapshot.js';
 import { topK, type ScoredItem } from './top-k.js';
 
@@ -58,6 +65,7 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
   private session: ItemKnnRecipe;
   private neighbors: SessionKnn;
   private scratch: Float32Array = new Float32Array(0);
+  private sparse = new SparseScores(0);
 
   constructor(params: Partial<UserPersonalizationParams> = {}) {
     super();
@@ -102,6 +110,7 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
     }
     this.yty = gramian(items, n, k, this.params.regularization);
     this.scratch = new Float32Array(n);
+    this.sparse = new SparseScores(n);
   }
 
   /** The user vector folded in from the query's history (zero when there is none). */
@@ -132,17 +141,21 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
     return choleskySolve(a, b, k);
   }
 
+  /** The user vector's affinity x·y_i with item i (k multiply-adds). */
+  private affinity(x: Float64Array, i: number): number {
+    const k = this.params.factors;
+    let s = 0;
+    for (let f = 0; f < k; f++) s += x[f] * this.items[i * k + f];
+    return s;
+  }
+
+  /** The readable dense form: every term over every item, each scaled to its weight, summed. */
   scoreInto(query: Query, out: Float32Array): void {
-    const { blend, factors: k } = this.params;
+    const { blend } = this.params;
     out.fill(0);
     if (blend.factors > 0) {
       const x = this.foldIn(query);
-      for (let i = 0; i < out.length; i++) {
-        let s = 0;
-        const o = i * k;
-        for (let f = 0; f < k; f++) s += x[f] * this.items[o + f];
-        out[i] = s;
-      }
+      for (let i = 0; i < out.length; i++) out[i] = this.affinity(x, i);
       scaleToMax(out, blend.factors);
     }
     const term = this.scratch;
@@ -152,9 +165,51 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
     }
     if (blend.sessions > 0) {
       term.fill(0);
-      this.neighbors.addScores(query, term, 1);
+      this.neighbors.addScores(query, (j, v) => (term[j] += v));
       addScaled(out, term, blend.sessions);
     }
+  }
+
+  /**
+   * With candidates (serving's two-stage retrieval), only they are scored: the dense factor term costs
+   * |candidates| · k instead of catalog · k, the sparse terms touch only linked items, and each term is scaled
+   * by its largest magnitude among the candidates.
+   */
+  override recommend(queries: readonly Query[], n: number, options: RecommendOptions = {}): ScoredItem[][] {
+    if (!options.candidates) return super.recommend(queries, n, options);
+    const { blend } = this.params;
+    return queries.map((query) => {
+      const blocked = new Set<number>(options.exclude);
+      if (options.excludeSeen ?? true) for (const item of query.items) blocked.add(item);
+      const items = Array.from(options.candidates!).filter(
+        (i) => i >= 0 && i < this.numItems && !blocked.has(i),
+      );
+      const total = new Float64Array(items.length);
+      const addTerm = (weight: number, value: (i: number) => number) => {
+        const term = items.map(value);
+        const max = term.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        if (max > 0) term.forEach((v, c) => (total[c] += (v * weight) / max));
+      };
+      if (blend.factors > 0) {
+        const x = this.foldIn(query);
+        addTerm(blend.factors, (i) => this.affinity(x, i));
+      }
+      const acc = this.sparse;
+      if (blend.items > 0) {
+        this.session.accumulate(query, (j, v) => acc.add(j, v));
+        addTerm(blend.items, (i) => acc.get(i));
+        acc.reset();
+      }
+      if (blend.sessions > 0) {
+        this.neighbors.addScores(query, (j, v) => acc.add(j, v));
+        addTerm(blend.sessions, (i) => acc.get(i));
+        acc.reset();
+      }
+      return items
+        .map((item, c) => ({ item, score: Math.fround(total[c]) }))
+        .sort((a, b) => b.score - a.score || a.item - b.item)
+        .slice(0, n);
+    });
   }
 
   /** Items closest to item in factor space (cosine). */

@@ -5,3 +5,4 @@ export * from './interactions-jsonl.js';
 export * from './sequences.js';
 export * from './sessions.js';
 export * from './items-csv.js';
+export * from './complete-journey.js';

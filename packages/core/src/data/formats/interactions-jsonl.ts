@@ -30,14 +30,22 @@ export async function parseInteractionsJsonl(lines: AsyncIterable<string>): Prom
     }
     const user = text(e.userId ?? e.user_id) || text(e.sessionId ?? e.session_id);
     const item = text(e.itemId ?? e.item_id);
-    const time = parseTimestamp((e.timestamp ?? '') as string | number);
+    const stamp = e.timestamp;
+    // Anything but a string or a number (true, {}, null) is a bad row, not a crash.
+    const time = typeof stamp === 'string' || typeof stamp === 'number' ? parseTimestamp(stamp) : NaN;
     const typeName = e.eventType ?? e.event_type;
-    const type = parseEventType(typeof typeName === 'string' ? typeName : undefined);
+    // Absent means a view; a name that is not a string (7, {}) is as unknown as a misspelt one.
+    const type =
+      typeName === undefined || typeName === null
+        ? parseEventType(undefined)
+        : typeof typeName === 'string'
+          ? parseEventType(typeName)
+          : -1;
     if (!user) quality.reject('neither userId nor sessionId', lineNo);
     else if (!item) quality.reject('no itemId', lineNo);
     else if (!Number.isFinite(time))
       quality.reject('timestamp is not epoch seconds, epoch ms or ISO-8601', lineNo);
-    else if (type < 0) quality.reject(`unknown eventType "${String(typeName)}"`, lineNo);
+    else if (type < 0) quality.reject(`unknown eventType ${JSON.stringify(typeName)}`, lineNo);
     else {
       builder.add(user, item, time, type, text(e.orderId ?? e.order_id) || undefined);
       quality.ok();

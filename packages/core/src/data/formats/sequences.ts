@@ -10,6 +10,7 @@ import { QualityCounter } from './quality.js';
 export async function parseUserSequences(lines: AsyncIterable<string>): Promise<ParsedInteractions> {
   const builder = new InteractionsBuilder();
   const quality = new QualityCounter();
+  const next = new Map<string, number>();
   let lineNo = 0;
   for await (const line of lines) {
     lineNo++;
@@ -19,7 +20,11 @@ export async function parseUserSequences(lines: AsyncIterable<string>): Promise<
       quality.reject('a user without items', lineNo);
       continue;
     }
-    for (let t = 1; t < tokens.length; t++) builder.add(tokens[0], tokens[t], t - 1, EventCode.view);
+    // A user on several lines continues where the last line stopped (positions restarting at 0 would
+    // interleave the lines once rows are ordered by time).
+    const start = next.get(tokens[0]) ?? 0;
+    for (let t = 1; t < tokens.length; t++) builder.add(tokens[0], tokens[t], start + t - 1, EventCode.view);
+    next.set(tokens[0], start + tokens.length - 1);
     quality.ok();
   }
   return { data: builder.build(), quality: quality.report() };

@@ -1,0 +1,28 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { TargetOptions } from './target.js';
+
+export interface Target {
+  url: string;
+  publicKey?: string;
+  secretKey?: string;
+  setupSeconds: number;
+  rssMb?: number;
+  stop(): void;
+}
+
+/** Starts a benchmark target in a child process and waits for the line saying where it listens. */
+export function startTarget(options: TargetOptions): Promise<Target> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--max-old-space-size=16384', new URL('./target.js', import.meta.url).pathname, JSON.stringify(options)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`benchmark target exited with code ${code}`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      child.removeAllListeners('exit');
+      resolve({ ...JSON.parse(line), stop: () => child.kill('SIGKILL') });
+    });
+  });
+}

@@ -1,0 +1,102 @@
+// A server under benchmark, in its own process so that the load generator does not share its event loop.
+// Argument: JSON options. Prints one JSON line ({ url, publicKey, secretKey, setupSeconds }) once it listens.
+import Fastify from 'fastify';
+import { encodeModel, createRecipe, numItems, type RecipeName } from '@gu/core';
+import { loadConfig, startServer } from '@gu/server';
+import { eventsOf, syntheticShop } from './synthetic.js';
+
+export interface TargetOptions {
+  kind: 'gu' | 'bare';
+  store: string;
+  items: number;
+  users: number;
+  eventsPerUser: number;
+  /** Fit and serve models (off for ingest, which needs none). */
+  models: boolean;
+}
+
+const SERVED: RecipeName[] = [
+  'popular',
+  'trending',
+  'similar-items',
+  'bought-together',
+  'user-personalization',
+];
+
+async function main(o: TargetOptions): Promise<void> {
+  const t0 = performance.now();
+  if (o.kind === 'bare') {
+    const app = Fastify();
+    app.get('/hello', async () => ({ hello: 'world' }));
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    console.log(JSON.stringify({ url, setupSeconds: 0 }));
+    return;
+  }
+  const config = loadConfig({
+    store: o.store,
+    port: 0,
+    rateLimitPerMinute: 0,
+    retrainHours: 0,
+    logLevel: 'warn',
+    publicKey: 'pk_bench',
+    secretKey: 'sk_bench',
+  });
+  const { gu, url } = await startServer(config);
+  if (o.models) {
+    const now = Date.now();
+    const shop = syntheticShop({
+      items: o.items,
+      users: o.users,
+      eventsPerUser: o.eventsPerUser,
+      categories: 200,
+      now,
+    });
+    for (let i = 0; i < shop.items.length; i += 1000) await gu.putItems(shop.items.slice(i, i + 1000));
+    const d = shop.interactions;
+    for (const name of SERVED) {
+      const recipe = createRecipe(name);
+      await recipe.fit(d);
+      const id = `${name}-bench`;
+      const blob = encodeModel(recipe, d.itemIds);
+      await gu.stores.models.put(
+        {
+          id,
+          recipe: name,
+          createdAt: now,
+          params: recipe.params as Record<string, unknown>,
+          metrics: {},
+          data: { users: d.userIds.length, items: numItems(d), interactions: d.item.length },
+          watermark: 0,
+          trainSeconds: 0,
+          sizeBytes: blob.byteLength,
+        },
+        blob,
+      );
+      await gu.promote(id);
+    }
+    // Each shopper's real-time state holds their latest events, as the stream processor would have left it.
+    let r = 0;
+    while (r < d.user.length) {
+      const u = d.user[r];
+      let end = r;
+      while (end < d.user.length && d.user[end] === u) end++;
+      const key = `u:${d.userIds[u]}`;
+      for (const e of eventsOf(d, Math.max(r, end - 10), end, d.userIds[u])) gu.states.apply(key, e);
+      r = end;
+    }
+  }
+  console.log(
+    JSON.stringify({
+      url,
+      publicKey: config.publicKey,
+      secretKey: config.secretKey,
+      setupSeconds: (performance.now() - t0) / 1000,
+      rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20),
+    }),
+  );
+}
+
+main(JSON.parse(process.argv[2])).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

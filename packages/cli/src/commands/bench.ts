@@ -1,0 +1,238 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { load } from '../bench/load.js';
+import { startTarget } from '../bench/run-target.js';
+import type { TargetOptions } from '../bench/target.js';
+
+interface BenchFlags {
+  items: number;
+  users: number;
+  eventsPerUser: number;
+  seconds: number;
+  connections: number;
+  batch: number;
+  samples: number;
+  json?: boolean;
+}
+
+const int = (v: string) => {
+  const n = Number(v.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive integer, not ${v}`);
+  return n;
+};
+
+const machine = () => ({
+  cpus: os.cpus().length,
+  cpu: os.cpus()[0]?.model.trim(),
+  memoryGb: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+});
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function withTarget<T>(
+  options: Omit<TargetOptions, 'store'>,
+  work: (t: Awaited<ReturnType<typeof startTarget>>) => Promise<T>,
+) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'gu-bench-'));
+  const target = await startTarget({ ...options, store: `sqlite:${dir}` });
+  try {
+    return { setupSeconds: target.setupSeconds, rssMb: target.rssMb, ...(await work(target)) };
+  } finally {
+    target.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Bare Fastify answering hello-JSON: the machine's ceiling, measured in the same run for the ratio. */
+async function bare(flags: BenchFlags) {
+  const target = await startTarget({
+    kind: 'bare',
+    store: 'memory:',
+    items: 0,
+    users: 0,
+    eventsPerUser: 0,
+    models: false,
+  });
+  try {
+    return await load({
+      url: target.url,
+      connections: flags.connections,
+      seconds: flags.seconds,
+      next: () => ({ path: '/hello' }),
+    });
+  } finally {
+    target.stop();
+  }
+}
+
+async function serve(flags: BenchFlags) {
+  const shop = {
+    kind: 'gu' as const,
+    items: flags.items,
+    users: flags.users,
+    eventsPerUser: flags.eventsPerUser,
+    models: true,
+  };
+  const gu = await withTarget(shop, async (t) => {
+    const headers = { 'x-api-key': t.publicKey! };
+    const random = () => Math.floor(Math.random() * flags.users);
+    const placements = {
+      home: () => ({ path: `/v1/recommendations?userId=u${random()}&placement=home&n=10` }),
+      pdp: () => ({
+        path: `/v1/recommendations?userId=u${random()}&itemId=i${Math.floor(Math.random() * flags.items)}&placement=pdp&n=10`,
+      }),
+    };
+    // Warm up the JIT and the code paths before measuring.
+    await load({ url: t.url, connections: flags.connections, seconds: 2, headers, next: placements.home });
+    const home = await load({
+      url: t.url,
+      connections: flags.connections,
+      seconds: flags.seconds,
+      headers,
+      next: placements.home,
+    });
+    const pdp = await load({
+      url: t.url,
+      connections: flags.connections,
+      seconds: flags.seconds,
+      headers,
+      next: placements.pdp,
+    });
+    const status = await (
+      await fetch(`${t.url}/v1/admin/status`, { headers: { 'x-api-key': t.secretKey! } })
+    ).json();
+    return { home, pdp, cache: (status as { cache: unknown }).cache };
+  });
+  return { bench: 'serve', settings: flags, machine: machine(), bare: await bare(flags), gu };
+}
+
+async function ingest(flags: BenchFlags) {
+  let sent = 0;
+  const gu = await withTarget(
+    { kind: 'gu', items: 0, users: 0, eventsPerUser: 0, models: false },
+    async (t) => {
+      const now = Date.now();
+      const batch = () =>
+        JSON.stringify(
+          Array.from({ length: flags.batch }, () => {
+            const n = sent++;
+            return {
+              eventId: `b${n}`,
+              eventType: 'view',
+              userId: `u${n % 100_000}`,
+              itemId: `i${n % 5000}`,
+              timestamp: now,
+            };
+          }),
+        );
+      const headers = { 'x-api-key': t.publicKey! };
+      const result = await load({
+        url: t.url,
+        connections: flags.connections,
+        seconds: flags.seconds,
+        method: 'POST',
+        headers,
+        next: () => ({ path: '/v1/events', body: batch() }),
+      });
+      const status = (await (
+        await fetch(`${t.url}/v1/admin/status`, { headers: { 'x-api-key': t.secretKey! } })
+      ).json()) as {
+        logEnd: number;
+      };
+      const acknowledged = (result.requests - result.non2xx) * flags.batch;
+      return {
+        eventsPerSecond: Math.round(acknowledged / flags.seconds),
+        batch: flags.batch,
+        requests: result,
+        acknowledged,
+        inLog: status.logEnd,
+      };
+    },
+  );
+  return { bench: 'ingest', settings: flags, machine: machine(), bare: await bare(flags), gu };
+}
+
+async function freshness(flags: BenchFlags) {
+  const shop = {
+    kind: 'gu' as const,
+    items: flags.items,
+    users: flags.users,
+    eventsPerUser: flags.eventsPerUser,
+    models: true,
+  };
+  const gu = await withTarget(shop, async (t) => {
+    const headers = { 'x-api-key': t.publicKey!, 'content-type': 'application/json' };
+    const recs = async (user: string) =>
+      (
+        (await (
+          await fetch(`${t.url}/v1/recommendations?userId=${user}&placement=home&n=10`, { headers })
+        ).json()) as {
+          items: { itemId: string }[];
+        }
+      ).items.map((i) => i.itemId);
+    const delays: number[] = [];
+    let polls = 0;
+    for (let s = 0; s < flags.samples; s++) {
+      const user = `u${Math.floor(Math.random() * flags.users)}`;
+      const [top] = await recs(user);
+      if (!top) continue;
+      // The shopper views the item at the top of their list; once Gu knows, it leaves the list (seen items are excluded).
+      const event = {
+        eventId: `fresh-${s}`,
+        eventType: 'view',
+        userId: user,
+        itemId: top,
+        timestamp: Date.now(),
+      };
+      const response = await fetch(`${t.url}/v1/events`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify([event]),
+      });
+      if (!response.ok) throw new Error(`ingest failed: ${response.status} ${await response.text()}`);
+      const acked = performance.now();
+      for (;;) {
+        polls++;
+        if (!(await recs(user)).includes(top)) break;
+      }
+      delays.push(performance.now() - acked);
+    }
+    delays.sort((a, b) => a - b);
+    const ms = (x: number) => Math.round(x * 100) / 100;
+    return {
+      samples: delays.length,
+      p50Ms: ms(percentile(delays, 50)),
+      p99Ms: ms(percentile(delays, 99)),
+      maxMs: ms(delays[delays.length - 1]),
+      pollsPerSample: ms(polls / delays.length),
+    };
+  });
+  return { bench: 'freshness', settings: flags, machine: machine(), gu };
+}
+
+const benches = { serve, ingest, freshness };
+
+export const benchCommand = new Command('bench')
+  .description(
+    "Measure the running system (PRODUCT.md §8): serve (recommendations/s and latency), ingest (events/s durably acknowledged), freshness (event acknowledged → reflected in that shopper's recommendations). Targets run in a child process; serve and ingest also measure bare Fastify in the same run.",
+  )
+  .argument('<which>', 'serve | ingest | freshness')
+  .option('--items <n>', 'catalog size of the synthetic shop', int, 100_000)
+  .option('--users <n>', 'shoppers in the synthetic shop', int, 1_000_000)
+  .option('--events-per-user <n>', 'mean history length', int, 8)
+  .option('--seconds <n>', 'duration of each load phase', int, 10)
+  .option('--connections <n>', 'concurrent connections', int, 50)
+  .option('--batch <n>', 'ingest: events per request', int, 100)
+  .option('--samples <n>', 'freshness: events timed', int, 500)
+  .option('--json', 'print one JSON object')
+  .action(async (which: string, flags: BenchFlags) => {
+    const bench = benches[which as keyof typeof benches];
+    if (!bench) throw new Error(`unknown benchmark ${which}: use serve, ingest or freshness`);
+    const result = await bench(flags);
+    console.log(JSON.stringify(result, null, flags.json ? 2 : 1));
+  });

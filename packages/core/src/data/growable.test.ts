@@ -1,0 +1,16 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Growable } from './growable.js';
+
+test('a growable array keeps every value past its first 1,024 and returns only the filled part', () => {
+  const g = new Growable(Int32Array);
+  for (let i = 0; i < 3000; i++) g.push(i * 2);
+  assert.equal(g.length, 3000);
+  assert.equal(g.at(2999), 5998);
+  const a = g.toArray();
+  assert.ok(a instanceof Int32Array);
+  assert.equal(a.length, 3000);
+  assert.equal(a[1024], 2048);
+  g.push(7);
+  assert.equal(a.length, 3000, 'toArray is a copy');
+});

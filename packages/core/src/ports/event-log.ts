@@ -1,0 +1,67 @@
+import type { ShopEvent } from '../domain/events.js';
+
+/** An event with its position in the log. Offsets start at 1 and only grow. */
+export interface LoggedEvent extends ShopEvent {
+  offset: number;
+}
+
+export interface AppendResult {
+  /** Events newly written. */
+  appended: number;
+  /** eventIds already in the log (or repeated within the batch): accepted again, stored once. */
+  duplicates: string[];
+}
+
+/**
+ * The durable, ordered event log every accepted event goes through (Kinesis in the AWS design). append
+ * resolves only once the events would survive a crash of the process; read replays them in order.
+ */
+export interface EventLog {
+  append(events: readonly ShopEvent[]): Promise<AppendResult>;
+  /** Up to limit events with offset > after, in offset order. */
+  read(after: number, limit: number): Promise<LoggedEvent[]>;
+  /** The offset of the newest event (0 when empty). */
+  last(): Promise<number>;
+  /** Erasure: removes every event of the user and of the sessions; resolves with how many. */
+  erase(userId: string, sessionIds: readonly string[]): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The log in memory: for tests and for trying things out. Nothing survives the process. */
+export class MemoryEventLog implements EventLog {
+  private events: LoggedEvent[] = [];
+  private ids = new Set<string>();
+  private next = 1;
+
+  async append(events: readonly ShopEvent[]): Promise<AppendResult> {
+    const duplicates: string[] = [];
+    for (const e of events) {
+      if (this.ids.has(e.eventId)) duplicates.push(e.eventId);
+      else {
+        this.ids.add(e.eventId);
+        this.events.push({ ...e, offset: this.next++ });
+      }
+    }
+    return { appended: events.length - duplicates.length, duplicates };
+  }
+
+  async read(after: number, limit: number): Promise<LoggedEvent[]> {
+    const start = this.events.findIndex((e) => e.offset > after);
+    return start < 0 ? [] : this.events.slice(start, start + limit);
+  }
+
+  async last(): Promise<number> {
+    return this.next - 1;
+  }
+
+  async erase(userId: string, sessionIds: readonly string[]): Promise<number> {
+    const sessions = new Set(sessionIds);
+    const before = this.events.length;
+    this.events = this.events.filter(
+      (e) => e.userId !== userId && !(e.sessionId && sessions.has(e.sessionId)),
+    );
+    return before - this.events.length;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,163 @@
+import { shopperKey } from '../domain/events.js';
+import type { LoggedEvent } from '../ports/event-log.js';
+import { EVENT_STORE_TTL_MS } from '../ports/event-store.js';
+import type { Stores } from '../ports/stores.js';
+import type { ModelSet } from '../serving/recommender.js';
+import type { ShopperStates } from './shopper-states.js';
+
+const POSITION_KEY = 'processor.position';
+
+export interface ProcessorOptions {
+  batchSize?: number;
+  /** The lake is flushed and the position saved at least this often (and on stop). */
+  checkpointEveryMs?: number;
+  now?: () => number;
+  /** Told of every processed batch (metrics, KPIs). */
+  onBatch?: (events: readonly LoggedEvent[]) => void;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Consumes the event log in order and brings everything derived from it up to date: the shopper's real-time
+ * state, the serving models' incremental statistics, the 30-day event store and the data lake. It runs in
+ * the serving process, woken by every append, so an acknowledged event shows in recommendations within
+ * milliseconds. After a crash it resumes from the last checkpoint; the stores are idempotent on eventId and
+ * state and models skip offsets they already hold, so replays change nothing (effectively once).
+ */
+export class StreamProcessor {
+  /** Offset of the newest event processed. */
+  position = 0;
+  /** Shopper state holds events up to this offset (rebuilt from the event store, then each event applied). */
+  private stateUpTo = 0;
+  private running?: Promise<void>;
+  /** The pass in progress: passes never overlap, whoever asks for them (wake, drain, start). */
+  private lock: Promise<void> = Promise.resolve();
+  private again = false;
+  private lastCheckpoint = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly stores: Stores,
+    private readonly states: ShopperStates,
+    private readonly models: () => ModelSet,
+    private readonly options: ProcessorOptions = {},
+  ) {}
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  /** Rebuilds shopper state from the event store and resumes from the saved position. */
+  async start(): Promise<void> {
+    for await (const e of this.stores.events.since(this.now() - EVENT_STORE_TTL_MS)) {
+      this.states.apply(shopperKey(e), e);
+      const offset = (e as Partial<LoggedEvent>).offset ?? 0;
+      this.stateUpTo = Math.max(this.stateUpTo, offset);
+    }
+    this.position = (await this.stores.meta.get<number>(POSITION_KEY)) ?? 0;
+    this.lastCheckpoint = this.now();
+    await this.drain();
+  }
+
+  /** Asks for the log to be consumed up to its end; calls while a pass runs are coalesced into one more. */
+  wake(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.drain();
+        } while (this.again && !this.stopped);
+      } catch (error) {
+        this.options.onError?.(error);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  /**
+   * Processes everything in the log now; resolves when the log is consumed. Calls made while a pass runs wait
+   * for it and then run their own, so two passes never read the same position and apply an event twice.
+   */
+  drain(): Promise<void> {
+    return this.exclusive(() => this.consume());
+  }
+
+  /**
+   * Runs fn between passes: no event is processed meanwhile. Loading a model (which replays the log up to the
+   * position) and swapping it in happen this way, so that every batch reaches the old model or the new one.
+   * fn must not wait for a pass itself (drain, wake): that would wait for itself.
+   */
+  exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    const run = this.lock.then(fn);
+    this.lock = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async consume(): Promise<void> {
+    const size = this.options.batchSize ?? 2000;
+    for (;;) {
+      const batch = await this.stores.log.read(this.position, size);
+      if (!batch.length) break;
+      await this.process(batch);
+      if (batch.length < size) break;
+    }
+    if (this.now() - this.lastCheckpoint >= (this.options.checkpointEveryMs ?? 5000)) await this.checkpoint();
+  }
+
+  private async process(batch: readonly LoggedEvent[]): Promise<void> {
+    const recentBefore = new Map<number, string[]>();
+    let stored = 0;
+    for (const [i, e] of batch.entries()) {
+      if (e.userId && e.sessionId && this.states.get(`s:${e.sessionId}`)) {
+        // The session's events of this batch go to the event store first, so that the login moves them too.
+        await this.stores.events.add(batch.slice(stored, i));
+        stored = i;
+        await this.login(e.sessionId, e.userId);
+      }
+      const key = shopperKey(e);
+      recentBefore.set(e.offset, this.states.get(key)?.recent.map((r) => r.itemId) ?? []);
+      // A batch retried after a failure, or replayed after a restart, is not applied to the state again.
+      if (e.offset > this.stateUpTo) {
+        this.states.apply(key, e);
+        this.stateUpTo = e.offset;
+      }
+    }
+    for (const model of Object.values(this.models()))
+      model?.update(batch, (e) => recentBefore.get(e.offset) ?? []);
+    await this.stores.events.add(batch.slice(stored));
+    await this.stores.lake.append(batch);
+    this.position = batch[batch.length - 1].offset;
+    this.options.onBatch?.(batch);
+  }
+
+  /** An anonymous session signs in: its history becomes the user's in every store that keys by shopper. */
+  private async login(sessionId: string, userId: string): Promise<void> {
+    this.states.merge(`s:${sessionId}`, `u:${userId}`);
+    await this.stores.events.merge(sessionId, userId);
+    await this.stores.users.linkSession(userId, sessionId);
+  }
+
+  /** Makes the lake durable up to the position, then records the position. */
+  async checkpoint(): Promise<void> {
+    await this.stores.lake.flush();
+    await this.stores.meta.set(POSITION_KEY, this.position);
+    this.lastCheckpoint = this.now();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+    await this.lock;
+    await this.checkpoint();
+  }
+}

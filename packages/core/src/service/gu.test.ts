@@ -1,0 +1,519 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { GuError } from '../errors.js';
+import type { LoggedEvent } from '../ports/event-log.js';
+import type { Stores } from '../ports/stores.js';
+import { Gu } from './gu.js';
+import {
+  DAY,
+  FAST_TRAINING,
+  HOUR,
+  NOW,
+  eventId,
+  openShop,
+  shopEvents,
+  trainedShop,
+  tribeOf,
+  type RawEvent,
+} from './shop-fixture.test-util.js';
+
+const isCode = (code: string) => (e: unknown) => e instanceof GuError && e.code === code;
+const ids = (r: { items: { itemId: string }[] }) => r.items.map((i) => i.itemId);
+
+/** A shopper's item events, a minute apart, an hour before the shop's now. */
+const activity = (
+  shopper: { userId?: string; sessionId?: string },
+  items: string[],
+  eventType: RawEvent['eventType'] = 'view',
+  at = NOW - HOUR,
+): RawEvent[] =>
+  items.map((itemId, k) => ({
+    eventId: eventId(),
+    eventType,
+    ...shopper,
+    itemId,
+    timestamp: at + k * 60_000,
+  }));
+
+async function ingestAndProcess(gu: Gu, events: RawEvent[]) {
+  const result = await gu.ingest(events);
+  await gu.processor.wake();
+  return result;
+}
+
+async function allLogged(stores: Stores): Promise<LoggedEvent[]> {
+  return stores.log.read(0, 100_000);
+}
+
+async function lakeEvents(stores: Stores): Promise<LoggedEvent[]> {
+  await stores.lake.flush();
+  const out: LoggedEvent[] = [];
+  for await (const e of stores.lake.scan()) out.push(e);
+  return out;
+}
+
+describe('Gu: ingest', () => {
+  test('accepts valid events, rejects invalid ones one by one, stores a duplicate once', async () => {
+    const { gu, stores } = await openShop({ history: false });
+    const [e1, e2] = activity({ userId: 'u1' }, ['a1', 'a2']);
+    const result = await gu.ingest([e1, e2, { ...e1, userId: undefined }, e1, { eventType: 'view' }]);
+    assert.equal(result.accepted, 3, 'the repeat of e1 is accepted again');
+    assert.equal(result.duplicates, 1);
+    assert.deepEqual(
+      result.rejected.map((r) => [r.index, r.id]),
+      [
+        [2, e1.eventId],
+        [4, undefined],
+      ],
+    );
+    assert.deepEqual(result.rejected[0].errors, [
+      { path: 'userId', message: 'userId or sessionId is required' },
+    ]);
+
+    const again = await gu.ingest([e1]);
+    assert.deepEqual(again, { accepted: 1, duplicates: 1, rejected: [] });
+    await gu.processor.wake();
+    assert.equal(await stores.log.last(), 2);
+    assert.equal((await stores.events.timeline('u:u1', 10)).length, 2);
+    assert.equal((await lakeEvents(stores)).length, 2);
+    assert.deepEqual(
+      gu.states.get('u:u1')!.recent.map((r) => r.itemId),
+      ['a1', 'a2'],
+    );
+    const stored = (await allLogged(stores))[0];
+    assert.equal(stored.receivedAt, NOW, 'the server stamps its receive time');
+  });
+
+  test('a batch holds 1–500 events; a batch with nothing valid appends nothing', async () => {
+    const { gu, stores } = await openShop({ history: false });
+    await assert.rejects(gu.ingest([]), isCode('INVALID_REQUEST'));
+    const many = activity(
+      { userId: 'u1' },
+      Array.from({ length: 501 }, () => 'a1'),
+    );
+    await assert.rejects(gu.ingest(many), isCode('INVALID_REQUEST'));
+    assert.equal((await gu.ingest(many.slice(0, 500))).accepted, 500);
+    const bad = await gu.ingest([
+      { nonsense: true },
+      { ...many[0], eventId: 'future', timestamp: NOW + 2 * DAY },
+    ]);
+    assert.equal(bad.accepted, 0);
+    assert.deepEqual(bad.rejected[1].errors, [
+      { path: 'timestamp', message: 'is more than a day in the future' },
+    ]);
+    assert.equal(await stores.log.last(), 500);
+  });
+});
+
+describe('Gu: training and serving', () => {
+  test('train creates a version per recipe with metrics and promotes them all the first time', async () => {
+    const { gu, stores } = await openShop();
+    await stores.meta.set('erasure/pending', { since: 0 });
+    const report = await gu.train(FAST_TRAINING);
+    assert.equal(report.versions.length, 6);
+    assert.deepEqual(
+      report.promoted,
+      report.versions.map((v) => v.id),
+    );
+    assert.deepEqual(report.held, []);
+    assert.equal(report.quality.passes, true);
+    assert.equal(report.quality.valid, 360);
+    for (const v of report.versions) {
+      assert.ok(v.metrics['ndcg@20'] > 0, `${v.recipe} has offline metrics`);
+      assert.equal(v.watermark, 360);
+      assert.equal(gu.serving()[v.recipe]?.id, v.id);
+    }
+    assert.deepEqual(
+      Object.keys(await stores.models.serving()).sort(),
+      report.versions.map((v) => v.recipe).sort(),
+    );
+    const status = await gu.status();
+    assert.equal(status.recipes.length, 6);
+    assert.equal(status.lag, 0);
+    assert.equal(status.shoppers, 40);
+    assert.equal(status.catalog, 22);
+    assert.equal(status.training, false);
+    assert.equal((await gu.qualityReports()).length, 1);
+    assert.equal(await stores.meta.get('erasure/pending'), undefined, 'the retraining acted on erasures');
+
+    const r = gu.recommend({ userId: 'u0', placement: 'home', n: 5 });
+    assert.equal(r.fallback, false);
+    assert.equal(r.recipe, 'user-personalization');
+    assert.equal(r.modelVersion, gu.serving()['user-personalization']!.id);
+  });
+
+  test('options given as undefined keep their defaults', async () => {
+    const { gu, clock } = await openShop();
+    clock.now = NOW + HOUR;
+    const report = await gu.train({ ...FAST_TRAINING, recipes: undefined, now: undefined, promote: 'never' });
+    assert.equal(report.versions.length, 6);
+    assert.ok(
+      report.versions.every((v) => v.createdAt === NOW + HOUR),
+      'the shop’s clock, not the system’s',
+    );
+  });
+
+  test('cached answers are keyed by every request parameter and expire after cacheTtlMs', async () => {
+    const { gu, clock } = await trainedShop({ options: { cacheTtlMs: 1000 } });
+    const req = { userId: 'nobody', placement: 'home' as const, n: 1 };
+    const first = gu.recommend(req);
+    assert.equal(first.recipe, 'popular');
+    const { hits } = gu.cacheStats;
+    gu.recommend(req);
+    assert.equal(gu.cacheStats.hits, hits + 1);
+    assert.ok(gu.recommend({ ...req, explain: true }).items.every((i) => i.reason));
+    assert.equal(gu.recommend({ ...req, n: 4 }).items.length, 4);
+
+    // Other shoppers' purchases change the best sellers without touching this request's key…
+    const buyers = Array.from({ length: 30 }, (_, k) =>
+      activity({ userId: `buyer${k}` }, ['b10'], 'purchase'),
+    ).flat();
+    await ingestAndProcess(gu, buyers);
+    assert.deepEqual(ids(gu.recommend(req)), ids(first), 'cached');
+    // …so the answer may be that old, and no older.
+    clock.now += 1000;
+    assert.deepEqual(ids(gu.recommend(req)), ['b10']);
+  });
+
+  test('one training at a time', async () => {
+    const { gu } = await openShop();
+    const first = gu.train(FAST_TRAINING);
+    assert.equal(gu.trainingRunning, true);
+    await assert.rejects(gu.train(FAST_TRAINING), isCode('TRAINING_RUNNING'));
+    await first;
+    assert.equal(gu.trainingRunning, false);
+  });
+
+  test('data that fails the quality gate trains nothing, and the report is kept', async () => {
+    const { gu } = await openShop();
+    await ingestAndProcess(
+      gu,
+      activity(
+        { userId: 'ghost' },
+        Array.from({ length: 30 }, (_, k) => `not-in-catalog-${k}`),
+      ),
+    );
+    await assert.rejects(gu.train(FAST_TRAINING), isCode('DATA_QUALITY'));
+    assert.deepEqual(gu.serving(), {});
+    const [[, quality]] = (await gu.qualityReports()) as [string, { passes: boolean; invalid: number }][];
+    assert.equal(quality.passes, false);
+    assert.equal(quality.invalid, 30);
+  });
+
+  test('the quality gate holds a version worse than the serving one', async () => {
+    const { gu } = await trainedShop();
+    const serving = gu.serving()['user-personalization']!;
+    // One factor, one iteration, no session terms: a much weaker model.
+    const params = {
+      'user-personalization': { factors: 1, iterations: 1, blend: { factors: 1, items: 0, sessions: 0 } },
+    };
+    const worse = await gu.train({ ...FAST_TRAINING, recipes: ['user-personalization', 'popular'], params });
+    const [candidate, popular] = worse.versions;
+    assert.ok(candidate.metrics['ndcg@20'] < serving.metrics['ndcg@20'] * 0.95);
+    assert.deepEqual(
+      worse.held.map((h) => h.id),
+      [candidate.id],
+    );
+    assert.match(worse.held[0].reasons[0], /^ndcg@20 /);
+    assert.deepEqual(worse.promoted, [popular.id], 'a version as good as the serving one is promoted');
+    assert.equal(gu.serving()['user-personalization']!.id, serving.id);
+
+    const forced = await gu.train({
+      ...FAST_TRAINING,
+      recipes: ['user-personalization'],
+      promote: 'always',
+      params,
+    });
+    assert.deepEqual(forced.promoted, [forced.versions[0].id]);
+    const never = await gu.train({ ...FAST_TRAINING, recipes: ['popular'], promote: 'never' });
+    assert.deepEqual([never.promoted, never.held], [[], []]);
+    assert.equal(gu.serving().popular!.id, popular.id);
+  });
+
+  test('recommendations follow the shopper’s latest events, and the cache never serves stale answers', async () => {
+    const { gu } = await trainedShop();
+    const req = { userId: 'zoe', placement: 'home' as const, n: 4 };
+    await ingestAndProcess(gu, activity({ userId: 'zoe' }, ['b1', 'b2', 'b3']));
+    const first = gu.recommend(req);
+    assert.equal(first.recipe, 'user-personalization');
+    assert.ok(
+      ids(first).every((id) => tribeOf(id) === 'B'),
+      `${ids(first)}`,
+    );
+    const hits = gu.cacheStats.hits;
+    const cached = gu.recommend(req);
+    assert.equal(gu.cacheStats.hits, hits + 1, 'nothing changed: the cache answers');
+    assert.deepEqual(cached.items, first.items);
+    assert.notEqual(cached.recommendationId, first.recommendationId);
+
+    // Zoe looks at what was recommended first: it is seen now, and must not come back.
+    await gu.ingest(activity({ userId: 'zoe' }, [first.items[0].itemId], 'view', NOW - HOUR + 10 * 60_000));
+    await gu.processor.wake();
+    const second = gu.recommend(req);
+    assert.ok(!ids(second).includes(first.items[0].itemId), `${ids(second)}`);
+
+    // Her taste moves to shoes: so do her recommendations.
+    await ingestAndProcess(
+      gu,
+      activity({ userId: 'zoe' }, ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'], 'view', NOW - 30 * 60_000),
+    );
+    const third = gu.recommend(req);
+    assert.equal(tribeOf(third.items[0].itemId), 'A', `${ids(third)}`);
+  });
+
+  test('new events update the serving models at once, and are replayed into them after a restart', async () => {
+    const { gu, stores } = await trainedShop();
+    assert.notEqual(gu.top('popular', 1)[0].itemId, 'b10');
+    const buyers = Array.from({ length: 30 }, (_, k) =>
+      activity({ userId: `buyer${k}` }, ['b10'], 'purchase'),
+    ).flat();
+    await ingestAndProcess(gu, buyers);
+    assert.equal(gu.top('popular', 1)[0].itemId, 'b10');
+    assert.deepEqual(
+      gu.top('popular', 3, 'Shoes').map((i) => tribeOf(i.itemId)),
+      ['A', 'A', 'A'],
+    );
+    await gu.close();
+
+    const reopened = await Gu.open(stores, { now: () => NOW, deadlineMs: 10_000 });
+    assert.deepEqual(
+      Object.values(reopened.serving()).map((v) => v!.id),
+      Object.values(gu.serving()).map((v) => v!.id),
+    );
+    assert.equal(reopened.top('popular', 1)[0].itemId, 'b10', 'events after the watermark were replayed');
+    assert.deepEqual(
+      reopened.states.get('u:u0')!.recent.map((r) => r.itemId),
+      gu.states.get('u:u0')!.recent.map((r) => r.itemId),
+      'the state is rebuilt once, not twice',
+    );
+    assert.deepEqual(
+      ids(reopened.recommend({ userId: 'u0', placement: 'home', n: 5 })),
+      ids(gu.recommend({ userId: 'u0', placement: 'home', n: 5 })),
+    );
+    await reopened.close();
+  });
+
+  test('similar, bought together, top and rank through the facade', async () => {
+    const { gu } = await trainedShop();
+    const similar = gu.similar('a3', 4);
+    assert.ok(similar.every((i) => tribeOf(i.itemId) === 'A' && i.itemId !== 'a3'));
+    assert.ok(gu.boughtTogether('b2', 3).every((i) => tribeOf(i.itemId) === 'B'));
+    assert.throws(() => gu.similar('nope', 3), isCode('UNKNOWN_ITEM'));
+    assert.ok(gu.top('trending', 5, 'Kitchen').every((i) => tribeOf(i.itemId) === 'B'));
+    const ranked = gu.rank({ userId: 'u1' }, ['a1', 'b9', 'a2', 'b7']);
+    assert.equal(tribeOf(ranked[0].itemId), 'B', 'u1 is a tribe-B shopper');
+  });
+});
+
+describe('Gu: promotion and rollback', () => {
+  test('promote and rollback swap the serving version, and answers follow at once', async () => {
+    const { gu } = await trainedShop();
+    const v1 = gu.serving()['similar-items']!;
+    const pdp = { placement: 'pdp' as const, itemId: 'a3', n: 3 };
+    assert.equal(gu.recommend(pdp).modelVersion, v1.id);
+    const { versions } = await gu.train({ ...FAST_TRAINING, recipes: ['similar-items'], promote: 'never' });
+    const v2 = versions[0];
+    assert.equal(gu.serving()['similar-items']!.id, v1.id);
+
+    assert.equal((await gu.promote(v2.id)).id, v2.id);
+    assert.equal(gu.serving()['similar-items']!.id, v2.id);
+    assert.equal(gu.recommend(pdp).modelVersion, v2.id, 'the cache does not serve the old version');
+
+    assert.equal((await gu.rollback('similar-items')).id, v1.id);
+    assert.equal(gu.serving()['similar-items']!.id, v1.id);
+    assert.equal(gu.recommend(pdp).modelVersion, v1.id);
+    assert.equal((await gu.stores.models.serving())['similar-items'], v1.id);
+
+    await assert.rejects(gu.rollback('similar-items'), isCode('NO_PREVIOUS_MODEL'));
+    assert.equal(gu.serving()['similar-items']!.id, v1.id);
+    await assert.rejects(gu.rollback('random'), isCode('NO_MODEL'));
+    await assert.rejects(gu.promote('no-such-version'), isCode('UNKNOWN_MODEL'));
+  });
+
+  test('a promotion whose record step fails puts the previous model back', async () => {
+    const { gu, stores } = await trainedShop();
+    const v1 = gu.serving()['similar-items']!;
+    const { versions } = await gu.train({ ...FAST_TRAINING, recipes: ['similar-items'], promote: 'never' });
+    stores.models.promote = async () => {
+      throw new Error('disk full');
+    };
+    await assert.rejects(gu.promote(versions[0].id), /step record failed: disk full/);
+    assert.equal(gu.serving()['similar-items']!.id, v1.id);
+    assert.equal(gu.recommend({ placement: 'pdp', itemId: 'a3', n: 3 }).modelVersion, v1.id);
+    assert.equal((await stores.models.serving())['similar-items'], v1.id);
+  });
+
+  test('a first promotion that fails leaves the recipe unserved, not broken', async () => {
+    const { gu, stores } = await openShop();
+    const { versions } = await gu.train({ ...FAST_TRAINING, recipes: ['similar-items'], promote: 'never' });
+    const promote = stores.models.promote.bind(stores.models);
+    stores.models.promote = async () => {
+      throw new Error('disk full');
+    };
+    await assert.rejects(gu.promote(versions[0].id), /step record failed/);
+    assert.deepEqual(gu.serving(), {});
+    assert.deepEqual((await gu.status()).recipes, []);
+    const r = gu.recommend({ placement: 'pdp', itemId: 'a3', n: 3 });
+    assert.equal(r.fallback, true);
+    stores.models.promote = promote;
+    await gu.promote(versions[0].id);
+    assert.equal(gu.serving()['similar-items']!.id, versions[0].id);
+  });
+
+  test('a version promoted while events stream in misses none of them', async () => {
+    const { gu } = await trainedShop();
+    const { versions } = await gu.train({ ...FAST_TRAINING, recipes: ['popular'], promote: 'never' });
+    const buyers = Array.from({ length: 30 }, (_, k) =>
+      activity({ userId: `buyer${k}` }, ['b10'], 'purchase'),
+    ).flat();
+    await gu.ingest(buyers); // the processor starts on them…
+    await gu.promote(versions[0].id); // …while the new version loads
+    await gu.processor.wake();
+    const live = gu.serving().popular!;
+    assert.equal(live.id, versions[0].id);
+    assert.equal(gu.top('popular', 1)[0].itemId, 'b10', 'the new version counted every new purchase');
+  });
+});
+
+describe('Gu: shoppers', () => {
+  test('login: the anonymous session’s history counts for the user', async () => {
+    const { gu, stores } = await trainedShop();
+    await ingestAndProcess(gu, activity({ sessionId: 'anon-1' }, ['b1', 'b2', 'b3']));
+    const anonymous = gu.recommend({ sessionId: 'anon-1', placement: 'home', n: 4 });
+    assert.ok(ids(anonymous).every((id) => tribeOf(id) === 'B'));
+
+    await ingestAndProcess(
+      gu,
+      activity({ userId: 'kim', sessionId: 'anon-1' }, ['b4'], 'view', NOW - HOUR / 2),
+    );
+    assert.equal(gu.states.get('s:anon-1'), undefined);
+    assert.deepEqual(
+      gu.states.get('u:kim')!.recent.map((r) => r.itemId),
+      ['b1', 'b2', 'b3', 'b4'],
+    );
+    assert.deepEqual(await stores.users.sessions('kim'), ['anon-1']);
+    assert.equal((await stores.events.timeline('u:kim', 10)).length, 4);
+    const r = gu.recommend({ userId: 'kim', placement: 'home', n: 4 });
+    assert.equal(r.recipe, 'user-personalization');
+    assert.ok(
+      ids(r).every((id) => tribeOf(id) === 'B'),
+      `${ids(r)}`,
+    );
+    for (const seen of ['b1', 'b2', 'b3', 'b4']) assert.ok(!ids(r).includes(seen));
+  });
+
+  test('deleteUser erases the user’s events from the log, the event store and the lake, and their state', async () => {
+    const { gu, stores } = await trainedShop();
+    await gu.putUsers([{ userId: 'erin', personal: { email: 'erin@example.vn' } }]);
+    await ingestAndProcess(gu, [
+      ...activity({ sessionId: 'erin-phone' }, ['a1', 'a2']),
+      ...activity({ userId: 'erin', sessionId: 'erin-phone' }, ['a3'], 'view', NOW - HOUR / 2),
+      ...activity({ userId: 'erin' }, ['a4'], 'add_to_cart', NOW - HOUR / 4),
+    ]);
+    const before = (await allLogged(stores)).length;
+    assert.ok(gu.recommend({ userId: 'erin', placement: 'home', n: 3 }).recipe !== 'popular');
+
+    const { events } = await gu.deleteUser('erin');
+    assert.equal(events, 4);
+    const mine = (e: LoggedEvent) => e.userId === 'erin' || e.sessionId === 'erin-phone';
+    assert.equal((await allLogged(stores)).length, before - 4);
+    assert.ok(!(await allLogged(stores)).some(mine));
+    assert.ok(!(await lakeEvents(stores)).some(mine));
+    assert.deepEqual(await stores.events.timeline('u:erin', 100), []);
+    assert.deepEqual(await stores.events.timeline('s:erin-phone', 100), []);
+    assert.equal(gu.states.get('u:erin'), undefined);
+    assert.equal(gu.states.get('s:erin-phone'), undefined);
+    assert.equal(await stores.users.get('erin'), undefined);
+    assert.deepEqual(await stores.users.sessions('erin'), []);
+    assert.ok(await stores.meta.get('erasure/pending'), 'recorded for the next training');
+    assert.equal(gu.recommend({ userId: 'erin', placement: 'home', n: 3 }).recipe, 'popular');
+    // Other shoppers are untouched.
+    assert.equal(gu.states.get('u:u0')!.recent.length, 9);
+    assert.equal((await stores.events.timeline('u:u0', 100)).length, 9);
+
+    await assert.rejects(gu.deleteUser('erin'), isCode('UNKNOWN_USER'));
+    await assert.rejects(gu.deleteUser('nobody'), isCode('UNKNOWN_USER'));
+    // The next training no longer sees them.
+    const report = await gu.train({ ...FAST_TRAINING, recipes: ['popular'], promote: 'never' });
+    assert.equal(report.versions[0].data.users, 40);
+  });
+
+  test('deleteUser of a user known only by events, and of one with no events', async () => {
+    const { gu } = await openShop();
+    assert.deepEqual(await gu.deleteUser('u3'), { events: 9 });
+    await gu.putUsers([{ userId: 'quiet' }]);
+    assert.deepEqual(await gu.deleteUser('quiet'), { events: 0 });
+  });
+});
+
+describe('Gu: catalog and filters', () => {
+  test('items: upsert with per-item rejections; delete marks unavailable and drops it from answers at once', async () => {
+    const { gu, stores } = await trainedShop();
+    const put = await gu.putItems([
+      { itemId: 'a11', title: 'Shoe 11', categories: ['Fashion', 'Shoes'] },
+      { title: 'x' },
+    ]);
+    assert.deepEqual(
+      put.valid.map((i) => i.itemId),
+      ['a11'],
+    );
+    assert.deepEqual(
+      put.rejected.map((r) => r.index),
+      [1],
+    );
+    assert.equal(gu.catalog.get('a11')!.currency, 'VND');
+
+    const req = { userId: 'u0', placement: 'home' as const, n: 3 };
+    const top = gu.recommend(req).items[0].itemId;
+    await gu.deleteItem(top);
+    assert.equal((await stores.catalog.get(top))!.available, false);
+    assert.ok(!ids(gu.recommend(req)).includes(top));
+    await assert.rejects(gu.deleteItem('nope'), isCode('UNKNOWN_ITEM'));
+  });
+
+  test('filters: put, use with values, list, survive a restart, delete', async () => {
+    const { gu, stores } = await trainedShop();
+    await assert.rejects(
+      gu.putFilter({ name: 'bad name', include: [], exclude: [] }),
+      isCode('INVALID_FILTER'),
+    );
+    await gu.putFilter({
+      name: 'brand',
+      include: [{ field: 'brand', op: 'in', value: '$brands' }],
+      exclude: [],
+    });
+    assert.deepEqual(
+      gu.listFilters().map((f) => f.name),
+      ['brand'],
+    );
+    const req = { userId: 'u0', placement: 'home' as const, n: 4, filter: 'brand' };
+    const r = gu.recommend({ ...req, filterValues: { brands: ['Alpha'] } });
+    assert.ok(r.items.length > 0);
+    assert.ok(r.items.every((i) => gu.catalog.get(i.itemId)!.brand === 'Alpha'));
+    assert.throws(() => gu.recommend(req), isCode('FILTER_VALUES_MISSING'));
+    assert.throws(() => gu.recommend({ ...req, filter: 'nope' }), isCode('UNKNOWN_FILTER'));
+
+    const reopened = await Gu.open(stores, { now: () => NOW });
+    assert.deepEqual(
+      reopened.listFilters().map((f) => f.name),
+      ['brand'],
+    );
+
+    await gu.deleteFilter('brand');
+    assert.deepEqual(gu.listFilters(), []);
+    assert.throws(
+      () => gu.recommend({ ...req, filterValues: { brands: ['Alpha'] } }),
+      isCode('UNKNOWN_FILTER'),
+      'a deleted filter is not served from the cache',
+    );
+    await assert.rejects(gu.deleteFilter('brand'), isCode('UNKNOWN_FILTER'));
+  });
+});
+
+describe('Gu: the fixture', () => {
+  test('is the shop the tests assume', () => {
+    const events = shopEvents();
+    assert.equal(events.length, 360);
+    assert.equal(new Set(events.map((e) => e.eventId)).size, 360);
+  });
+});

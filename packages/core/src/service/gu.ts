@@ -1,0 +1,430 @@
+import { EventCode, shopperKey } from '../domain/events.js';
+import type { Item } from '../domain/items.js';
+import {
+  MAX_EVENTS_PER_BATCH,
+  validateBatch,
+  validateEvent,
+  validateItem,
+  validateUser,
+  type BatchResult,
+} from '../domain/validation.js';
+import { GuError } from '../errors.js';
+import { LiveModel } from '../models/live-model.js';
+import type { LoggedEvent } from '../ports/event-log.js';
+import type { ModelVersion } from '../ports/model-store.js';
+import type { Stores } from '../ports/stores.js';
+import type { RecipeName } from '../recipes/recipe.js';
+import { RECIPE_NAMES } from '../recipes/recipe.js';
+import { StreamProcessor } from '../realtime/processor.js';
+import { ShopperStates } from '../realtime/shopper-states.js';
+import { CatalogIndex } from '../serving/catalog-index.js';
+import { checkFilter, type FilterDefinition } from '../serving/filters.js';
+import { Lru } from '../serving/lru.js';
+import {
+  Recommender,
+  type ModelSet,
+  type RecommendationRequest,
+  type Recommendations,
+  type RecommendedItem,
+} from '../serving/recommender.js';
+import { runSteps } from './steps.js';
+import { gateFailures, loadTrainingData, trainVersions, type TrainingOptions } from './training.js';
+
+export interface GuOptions {
+  deadlineMs?: number;
+  cacheSize?: number;
+  /** Cached answers live at most this long (the shopper's own events invalidate theirs at once). */
+  cacheTtlMs?: number;
+  now?: () => number;
+  onModelError?: (error: unknown) => void;
+  onProcessorError?: (error: unknown) => void;
+  onBatch?: (events: readonly LoggedEvent[]) => void;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: BatchResult<unknown>['rejected'];
+}
+
+export interface TrainingReport {
+  versions: ModelVersion[];
+  promoted: string[];
+  /** Versions kept out of serving by the gate, with the reasons. */
+  held: { id: string; reasons: string[] }[];
+  quality: Awaited<ReturnType<typeof loadTrainingData>>['quality'];
+}
+
+export const DEFAULT_TRAINING_RECIPES: RecipeName[] = [
+  'popular',
+  'trending',
+  'similar-items',
+  'bought-together',
+  'user-personalization',
+  'personalized-ranking',
+];
+
+/**
+ * Gu's use cases over its ports: ingest, real-time state, serving, catalog and users, models and their
+ * promotion. Protocol adapters (HTTP, WebSocket, CLI) call these and nothing else.
+ */
+export class Gu {
+  readonly states = new ShopperStates();
+  readonly catalog = new CatalogIndex();
+  readonly processor: StreamProcessor;
+  readonly recommender: Recommender;
+  private models: ModelSet = {};
+  private filters = new Map<string, FilterDefinition>();
+  private cache: Lru<string, { at: number; value: Recommendations }>;
+  private training?: Promise<TrainingReport>;
+  private generation = 0;
+
+  private constructor(
+    readonly stores: Stores,
+    private readonly options: GuOptions,
+  ) {
+    this.cache = new Lru(options.cacheSize ?? 10_000);
+    this.processor = new StreamProcessor(stores, this.states, () => this.models, {
+      now: options.now,
+      onError: options.onProcessorError,
+      onBatch: options.onBatch,
+    });
+    this.recommender = new Recommender({
+      models: () => this.models,
+      catalog: this.catalog,
+      states: this.states,
+      filters: () => this.filters,
+      deadlineMs: options.deadlineMs ?? 50,
+      onModelError: options.onModelError,
+    });
+  }
+
+  /** Loads the catalog, filters and serving models, and rebuilds real-time state from the stores. */
+  static async open(stores: Stores, options: GuOptions = {}): Promise<Gu> {
+    const gu = new Gu(stores, options);
+    gu.catalog.upsert(await stores.catalog.all());
+    for (const [, def] of await stores.meta.list<FilterDefinition>('filter/')) gu.filters.set(def.name, def);
+    await gu.processor.start();
+    await gu.syncServing();
+    await gu.processor.wake();
+    return gu;
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  // ── Ingest ────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Validates each event, appends the valid ones durably, and only then answers (PRODUCT.md §3). */
+  async ingest(batch: readonly unknown[]): Promise<IngestResult> {
+    if (batch.length < 1 || batch.length > MAX_EVENTS_PER_BATCH)
+      throw new GuError(
+        'INVALID_REQUEST',
+        `a batch holds 1–${MAX_EVENTS_PER_BATCH} events, not ${batch.length}`,
+      );
+    const receivedAt = this.now();
+    const { valid, rejected } = validateBatch(batch, (e) => validateEvent(e, receivedAt), 'eventId');
+    const { appended, duplicates } = valid.length
+      ? await this.stores.log.append(valid)
+      : { appended: 0, duplicates: [] };
+    if (appended) void this.processor.wake();
+    return { accepted: valid.length, duplicates: duplicates.length, rejected };
+  }
+
+  // ── Serving ───────────────────────────────────────────────────────────────────────────────────────────
+
+  recommend(req: RecommendationRequest): Recommendations {
+    const state = req.userId || req.sessionId ? this.states.get(shopperKey(req)) : undefined;
+    const key = [
+      req.placement,
+      req.userId ?? '',
+      req.sessionId ?? '',
+      req.itemId ?? '',
+      req.n,
+      req.filter ?? '',
+      JSON.stringify(req.filterValues ?? null),
+      req.explain ? 1 : 0,
+      state?.version ?? 0,
+      this.generation,
+      this.catalog.version,
+    ].join('|');
+    const hit = this.cache.get(key);
+    if (hit && this.now() - hit.at < (this.options.cacheTtlMs ?? 60_000))
+      return { ...hit.value, recommendationId: globalThis.crypto.randomUUID(), tookMs: 0 };
+    const value = this.recommender.recommend(req);
+    if (!value.fallback) this.cache.set(key, { at: this.now(), value });
+    return value;
+  }
+
+  get cacheStats(): { hits: number; misses: number; size: number } {
+    return { hits: this.cache.hits, misses: this.cache.misses, size: this.cache.size };
+  }
+
+  similar(itemId: string, n: number): RecommendedItem[] {
+    return this.recommender.similar(itemId, n, 'similar-items');
+  }
+
+  boughtTogether(itemId: string, n: number): RecommendedItem[] {
+    return this.recommender.similar(itemId, n, 'bought-together');
+  }
+
+  top(recipe: 'popular' | 'trending', n: number, category?: string): RecommendedItem[] {
+    return this.recommender.top(
+      recipe,
+      n,
+      category ? (item) => item.categories.includes(category) : undefined,
+    );
+  }
+
+  rank(shopper: { userId?: string; sessionId?: string }, itemIds: readonly string[]): RecommendedItem[] {
+    return this.recommender.rankFor(shopper, itemIds);
+  }
+
+  // ── Catalog and users ─────────────────────────────────────────────────────────────────────────────────
+
+  async putItems(batch: readonly unknown[]): Promise<BatchResult<Item>> {
+    const result = validateBatch(batch, (i) => validateItem(i, this.now()), 'itemId');
+    if (result.valid.length) {
+      await this.stores.catalog.upsert(result.valid);
+      this.catalog.upsert(result.valid);
+    }
+    return result;
+  }
+
+  async deleteItem(itemId: string): Promise<void> {
+    if (!(await this.stores.catalog.markUnavailable(itemId)))
+      throw new GuError('UNKNOWN_ITEM', `no item ${itemId}`);
+    this.catalog.markUnavailable(itemId);
+  }
+
+  async putUsers(batch: readonly unknown[]): Promise<BatchResult<unknown>> {
+    const result = validateBatch(batch, (u) => validateUser(u, this.now()), 'userId');
+    if (result.valid.length) await this.stores.users.upsert(result.valid);
+    return result;
+  }
+
+  /**
+   * Erasure (PRODUCT.md §6): the user, their linked sessions, their events in the log, the event store and the
+   * lake, and their real-time state. Models trained on them are derived data: the next training no longer
+   * sees them, so the erasure is recorded for the retraining schedule to act on.
+   */
+  async deleteUser(userId: string): Promise<{ events: number }> {
+    const sessions = await this.stores.users.sessions(userId);
+    const known = (await this.stores.users.get(userId)) !== undefined;
+    await this.processor.drain();
+    const [log, timeline, lake] = await Promise.all([
+      this.stores.log.erase(userId, sessions),
+      this.stores.events.erase([`u:${userId}`, ...sessions.map((s) => `s:${s}`)]),
+      this.stores.lake.erase(userId, sessions),
+    ]);
+    await this.stores.users.erase(userId);
+    this.states.erase(`u:${userId}`);
+    for (const s of sessions) this.states.erase(`s:${s}`);
+    this.cache.clear();
+    if (!known && log + timeline + lake === 0) throw new GuError('UNKNOWN_USER', `no user ${userId}`);
+    await this.stores.meta.set('erasure/pending', { since: this.now() });
+    return { events: log };
+  }
+
+  // ── Filters ───────────────────────────────────────────────────────────────────────────────────────────
+
+  listFilters(): FilterDefinition[] {
+    return [...this.filters.values()];
+  }
+
+  async putFilter(def: FilterDefinition): Promise<FilterDefinition> {
+    const checked = checkFilter(def);
+    await this.stores.meta.set(`filter/${checked.name}`, checked);
+    this.filters.set(checked.name, checked);
+    this.cache.clear();
+    return checked;
+  }
+
+  async deleteFilter(name: string): Promise<void> {
+    if (!this.filters.delete(name)) throw new GuError('UNKNOWN_FILTER', `no filter named ${name}`);
+    await this.stores.meta.delete(`filter/${name}`);
+    this.cache.clear(); // cached answers under the filter must not outlive it
+  }
+
+  // ── Models ────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Serving version per recipe. */
+  serving(): Partial<Record<RecipeName, ModelVersion>> {
+    return Object.fromEntries(Object.entries(this.models).map(([r, m]) => [r, m!.version]));
+  }
+
+  /** Loads a version and replays the log since its training into it, up to the processor's position. */
+  private async loadModel(id: string): Promise<LiveModel> {
+    const version = await this.stores.models.get(id);
+    if (!version) throw new GuError('UNKNOWN_MODEL', `no model version ${id}`);
+    const live = new LiveModel(version, await this.stores.models.blob(id));
+    const recent = new Map<string, string[]>();
+    while (live.appliedOffset < this.processor.position) {
+      const batch = await this.stores.log.read(live.appliedOffset, 5000);
+      const upTo = batch.filter((e) => e.offset <= this.processor.position);
+      if (!upTo.length) break;
+      live.update(upTo, (e) => {
+        const key = shopperKey(e);
+        const before = recent.get(key) ?? [];
+        if (e.itemId && EventCode[e.eventType] !== EventCode.remove_from_cart)
+          recent.set(key, [...before, e.itemId].slice(-30));
+        return before;
+      });
+      live.appliedOffset = upTo[upTo.length - 1].offset;
+    }
+    return live;
+  }
+
+  /**
+   * Serves a version of its recipe, atomically: requests see either the old model or the new one, never a
+   * half-loaded one, and a failure to record the change puts the old one back.
+   */
+  async promote(id: string): Promise<ModelVersion> {
+    let live: LiveModel | undefined;
+    let previous: LiveModel | undefined;
+    let recipe: RecipeName | undefined;
+    // Between processor passes, so every event is applied to the old model or to the new one (PRODUCT.md §3).
+    await this.processor.exclusive(() =>
+      runSteps([
+        {
+          name: 'load',
+          invoke: async () => {
+            live = await this.loadModel(id);
+            recipe = live.version.recipe;
+          },
+        },
+        {
+          name: 'swap',
+          invoke: () => {
+            previous = this.models[recipe!];
+            this.models = { ...this.models, [recipe!]: live };
+            this.generation++;
+          },
+          compensate: () => {
+            // A recipe that served nothing before serves nothing again (no key left holding undefined).
+            const models = { ...this.models };
+            if (previous) models[recipe!] = previous;
+            else delete models[recipe!];
+            this.models = models;
+            this.generation++;
+          },
+        },
+        { name: 'record', invoke: () => this.stores.models.promote(recipe!, id) },
+      ]),
+    );
+    return live!.version;
+  }
+
+  /** Serves the previous version of a recipe again. */
+  async rollback(recipe: RecipeName): Promise<ModelVersion> {
+    const current = this.models[recipe];
+    if (!current) throw new GuError('NO_MODEL', `no ${recipe} model is serving`);
+    const previousId = await this.stores.models.rollback(recipe);
+    if (!previousId)
+      throw new GuError('NO_PREVIOUS_MODEL', `${recipe} has no version before ${current.version.id}`);
+    return this.processor.exclusive(async () => {
+      const live = await this.loadModel(previousId).catch(async (error) => {
+        await this.stores.models.promote(recipe, current.version.id); // undo the rollback record
+        throw error;
+      });
+      this.models = { ...this.models, [recipe]: live };
+      this.generation++;
+      return live.version;
+    });
+  }
+
+  /**
+   * Serves what the model store says is serving, loading what changed: promotions made by another process
+   * (the CLI, a training job elsewhere) take effect here. Resolves with the recipes swapped.
+   */
+  async syncServing(): Promise<RecipeName[]> {
+    const wanted = await this.stores.models.serving();
+    const changed = (Object.entries(wanted) as [RecipeName, string][]).filter(
+      ([recipe, id]) => this.models[recipe]?.version.id !== id,
+    );
+    for (const [recipe, id] of changed) {
+      const live = await this.loadModel(id);
+      this.models = { ...this.models, [recipe]: live };
+      this.generation++;
+    }
+    return changed.map(([recipe]) => recipe);
+  }
+
+  get trainingRunning(): boolean {
+    return this.training !== undefined;
+  }
+
+  /**
+   * Trains new versions from the lake and promotes those that pass the quality gate (or all of them, or none).
+   * One training runs at a time.
+   */
+  async train(
+    options: Partial<TrainingOptions> & { promote?: 'gate' | 'always' | 'never' } = {},
+  ): Promise<TrainingReport> {
+    if (this.training) throw new GuError('TRAINING_RUNNING');
+    const run = async (): Promise<TrainingReport> => {
+      await this.processor.drain();
+      await this.processor.checkpoint();
+      // An option given as undefined (an absent flag) keeps its default instead of erasing it.
+      const o: TrainingOptions = {
+        ...options,
+        recipes: options.recipes ?? DEFAULT_TRAINING_RECIPES,
+        now: options.now ?? this.now(),
+        // The processor keeps running while the lake is read: the watermark must be a point the lake is
+        // complete up to, or events landing in partitions already read would be neither trained on nor replayed.
+        upTo: this.processor.position,
+      };
+      const data = await loadTrainingData(this.stores, o);
+      await this.stores.meta.set(`quality/${new Date(this.now()).toISOString()}`, data.quality);
+      if (!data.quality.passes)
+        throw new GuError(
+          'DATA_QUALITY',
+          `only ${(data.quality.validShare * 100).toFixed(1)}% of events are valid`,
+          data.quality,
+        );
+      const versions = await trainVersions(this.stores, data, o);
+      const report: TrainingReport = { versions, promoted: [], held: [], quality: data.quality };
+      for (const v of versions) {
+        const reasons = options.promote === 'always' ? [] : gateFailures(v, this.models[v.recipe]?.version);
+        if (options.promote === 'never') continue;
+        if (reasons.length) report.held.push({ id: v.id, reasons });
+        else {
+          await this.promote(v.id);
+          report.promoted.push(v.id);
+        }
+      }
+      await this.stores.meta.delete('erasure/pending');
+      return report;
+    };
+    this.training = run();
+    try {
+      return await this.training;
+    } finally {
+      this.training = undefined;
+    }
+  }
+
+  async qualityReports(): Promise<[string, unknown][]> {
+    return (await this.stores.meta.list('quality/')).map(([k, v]) => [k.slice('quality/'.length), v]);
+  }
+
+  /** Ready once models serve (or there is nothing to train on yet) and the processor has caught up. */
+  async status() {
+    const logEnd = await this.stores.log.last();
+    return {
+      recipes: RECIPE_NAMES.filter((r) => this.models[r]),
+      processorPosition: this.processor.position,
+      logEnd,
+      lag: logEnd - this.processor.position,
+      shoppers: this.states.size,
+      catalog: this.catalog.size,
+      training: this.trainingRunning,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.training?.catch(() => undefined);
+    await this.processor.stop();
+  }
+}

@@ -1,0 +1,368 @@
+import { shopperKey } from '../domain/events.js';
+import type { Item } from '../domain/items.js';
+import { GuError } from '../errors.js';
+import type { LiveModel } from '../models/live-model.js';
+import { queryOf, type Query } from '../recipes/query.js';
+import type { Reason, RecipeName } from '../recipes/recipe.js';
+import type { ShopperStates } from '../realtime/shopper-states.js';
+import type { CatalogIndex } from './catalog-index.js';
+import { compileFilter, type FilterDefinition } from './filters.js';
+
+export const PLACEMENTS = ['home', 'pdp', 'cart'] as const;
+export type Placement = (typeof PLACEMENTS)[number];
+
+export interface RecommendationRequest {
+  userId?: string;
+  sessionId?: string;
+  itemId?: string;
+  placement: Placement;
+  n: number;
+  filter?: string;
+  filterValues?: Record<string, unknown>;
+  explain?: boolean;
+}
+
+export interface RecommendedItem {
+  itemId: string;
+  score: number;
+  reason?: { type: Reason['type']; itemId?: string };
+}
+
+export interface Recommendations {
+  recommendationId: string;
+  placement: Placement;
+  recipe: RecipeName;
+  modelVersion: string | null;
+  variant: string;
+  fallback: boolean;
+  tookMs: number;
+  items: RecommendedItem[];
+}
+
+/** The serving models by recipe; replaced as a whole on promotion, so a request sees one consistent set. */
+export type ModelSet = Partial<Record<RecipeName, LiveModel>>;
+
+export interface RecommenderDeps {
+  models: () => ModelSet;
+  catalog: CatalogIndex;
+  states: ShopperStates;
+  filters: () => ReadonlyMap<string, FilterDefinition>;
+  /** Budget of the model path; once it is spent the answer falls back (PRODUCT.md §6); 0 always falls back. */
+  deadlineMs: number;
+  /** Called when the model path fails, with the error (for logs and metrics). */
+  onModelError?: (error: unknown) => void;
+}
+
+type Ranked = { items: RecommendedItem[]; recipe: RecipeName; model?: LiveModel };
+
+/**
+ * Above this many items, user-personalization scores a retrieved candidate set (the items linked to the
+ * shopper's history, the best sellers and what is trending) instead of every item: two-stage retrieval keeps
+ * its dense factor term from costing catalog × factors multiply-adds on every request.
+ */
+export const FULL_SCORING_MAX_ITEMS = 5000;
+const RETRIEVE_PER_ITEM = 50;
+const RETRIEVE_POPULAR = 300;
+const RETRIEVE_TRENDING = 100;
+
+/** Which recipe answers each placement, and what stands in when it is not trained. */
+const PLACEMENT_RECIPES: Record<Placement, RecipeName[]> = {
+  home: ['user-personalization', 'similar-items', 'popular'],
+  pdp: ['similar-items', 'user-personalization', 'popular'],
+  cart: ['bought-together', 'similar-items', 'popular'],
+};
+
+/**
+ * Answers "what should this shopper see next?" from the serving models, the shopper's real-time state and the
+ * catalog: picks the recipe for the placement, folds the latest events into the query, leaves out what is
+ * unavailable, seen or in the cart, applies the named filter, explains, and falls back to popular + related
+ * items when the model path fails or runs past the deadline.
+ */
+export class Recommender {
+  private readonly blocked = new WeakMap<LiveModel, { version: number; items: Int32Array }>();
+  private readonly topCache = new WeakMap<LiveModel, { at: number; ids: string[] }>();
+
+  constructor(private readonly deps: RecommenderDeps) {}
+
+  recommend(req: RecommendationRequest): Recommendations {
+    const started = performance.now();
+    const predicate = this.filterPredicate(req.filter, req.filterValues);
+    const key = req.userId || req.sessionId ? shopperKey(req) : undefined;
+    const state = key ? this.deps.states.get(key) : undefined;
+    const history = state?.recent.map((r) => r.itemId) ?? [];
+    const cart = state ? [...state.cart.keys()] : [];
+    if (req.placement === 'pdp' && !req.itemId)
+      throw new GuError('INVALID_REQUEST', 'placement pdp needs itemId');
+
+    let ranked: Ranked | undefined;
+    let fallback = false;
+    try {
+      ranked = this.modelPath(req, history, cart, state?.recent.map((r) => r.type) ?? [], predicate, started);
+    } catch (error) {
+      if (error instanceof GuError) throw error;
+      this.deps.onModelError?.(error);
+    }
+    if (!ranked || performance.now() - started >= this.deps.deadlineMs) {
+      fallback = true;
+      ranked = this.fallback(req, history, cart, predicate);
+    } else if (ranked.items.length < req.n) {
+      const topUp = this.fallback(
+        req,
+        history,
+        cart,
+        predicate,
+        ranked.items.map((i) => i.itemId),
+      );
+      ranked.items.push(...topUp.items.slice(0, req.n - ranked.items.length));
+    }
+    return {
+      recommendationId: globalThis.crypto.randomUUID(),
+      placement: req.placement,
+      recipe: ranked.recipe,
+      modelVersion: ranked.model?.version.id ?? null,
+      variant: 'default',
+      fallback,
+      tookMs: Math.round((performance.now() - started) * 1000) / 1000,
+      items: req.explain ? ranked.items : ranked.items.map(({ itemId, score }) => ({ itemId, score })),
+    };
+  }
+
+  /** Items like itemId ("customers who viewed this also viewed"), personalized by the shopper's history. */
+  similar(
+    itemId: string,
+    n: number,
+    recipe: 'similar-items' | 'bought-together' = 'similar-items',
+  ): RecommendedItem[] {
+    if (!this.deps.catalog.get(itemId) && !this.anyModelKnows(itemId))
+      throw new GuError('UNKNOWN_ITEM', `no item ${itemId}`);
+    const model = this.deps.models()[recipe];
+    if (!model) return this.fallbackList([itemId], [itemId], n, undefined, 'viewed');
+    const items = this.rank(model, [itemId], [1], { n, exclude: [itemId], explain: true, excludeSeen: true });
+    // A cold item (new to the model, or that nobody interacted with yet) has no co-occurrence links, so the
+    // model could only rank the global best sellers: its catalog neighbours answer instead (PRODUCT.md §4).
+    if (items.some((i) => i.reason?.itemId !== undefined)) return items;
+    return this.fallbackList([itemId], [itemId], n, undefined, 'viewed');
+  }
+
+  /** The best sellers (popular) or what is rising now (trending), optionally filtered. */
+  top(recipe: 'popular' | 'trending', n: number, predicate?: (item: Item) => boolean): RecommendedItem[] {
+    const model = this.deps.models()[recipe];
+    if (!model) return this.fallbackList([], [], n, predicate, 'popular');
+    return this.rank(model, [], [], { n, predicate, explain: true, excludeSeen: false });
+  }
+
+  /** The caller's candidates re-ranked for the shopper; items the model does not know keep their order after. */
+  rankFor(shopper: { userId?: string; sessionId?: string }, itemIds: readonly string[]): RecommendedItem[] {
+    const models = this.deps.models();
+    const model = models['personalized-ranking'] ?? models['user-personalization'];
+    const state = this.deps.states.get(shopperKey(shopper));
+    if (!model) return itemIds.map((itemId) => ({ itemId, score: 0 }));
+    const query = this.query(
+      model,
+      state?.recent.map((r) => r.itemId) ?? [],
+      state?.recent.map((r) => r.type) ?? [],
+    );
+    const candidates = Int32Array.from(new Set(model.indices(itemIds).filter((i) => i >= 0)));
+    const scored = model.recipe.recommend([query], candidates.length, { candidates, excludeSeen: false })[0];
+    const known = scored.map((s) => ({ itemId: model.itemIds[s.item], score: s.score }));
+    const seen = new Set(known.map((k) => k.itemId));
+    return [...known, ...itemIds.filter((id) => !seen.has(id)).map((itemId) => ({ itemId, score: 0 }))];
+  }
+
+  filterPredicate(name?: string, values?: Record<string, unknown>): ((item: Item) => boolean) | undefined {
+    if (!name) return undefined;
+    const def = this.deps.filters().get(name);
+    if (!def) throw new GuError('UNKNOWN_FILTER', `no filter named ${name}`);
+    return compileFilter(def, values);
+  }
+
+  private anyModelKnows(itemId: string): boolean {
+    return Object.values(this.deps.models()).some((m) => m && m.indexOf(itemId) >= 0);
+  }
+
+  private modelPath(
+    req: RecommendationRequest,
+    history: string[],
+    cart: string[],
+    types: number[],
+    predicate: ((item: Item) => boolean) | undefined,
+    started: number,
+  ): Ranked | undefined {
+    const models = this.deps.models();
+    for (const recipe of PLACEMENT_RECIPES[req.placement]) {
+      const model = models[recipe];
+      if (!model) continue;
+      // With nothing to go on, a personalized recipe has nothing to say: popular answers instead.
+      if (recipe !== 'popular' && !history.length && !req.itemId && !cart.length) continue;
+      let queryItems = history;
+      let queryTypes = types;
+      if (req.placement === 'pdp' && req.itemId)
+        [queryItems, queryTypes] = [
+          [...history, req.itemId],
+          [...types, 0],
+        ];
+      if (req.placement === 'cart') {
+        const basket = cart.length ? cart : req.itemId ? [req.itemId] : history;
+        [queryItems, queryTypes] = [basket, basket.map(() => 1)];
+      }
+      if (performance.now() - started >= this.deps.deadlineMs) return undefined;
+      const items = this.rank(model, queryItems, queryTypes, {
+        n: req.n,
+        // What the shopper saw is left out even when it is not the query (the cart placement asks with the cart).
+        exclude: [...history, ...cart, ...(req.itemId ? [req.itemId] : [])],
+        predicate,
+        explain: req.explain ?? false,
+        excludeSeen: true,
+      });
+      return { items, recipe, model };
+    }
+    return undefined;
+  }
+
+  private query(model: LiveModel, items: readonly string[], types: readonly number[]): Query {
+    const history = items
+      .map((id, t) => ({ item: model.indexOf(id), type: types[t] ?? 0 }))
+      .filter((h) => h.item >= 0);
+    return queryOf(-1, history);
+  }
+
+  private rank(
+    model: LiveModel,
+    items: readonly string[],
+    types: readonly number[],
+    o: {
+      n: number;
+      exclude?: readonly string[];
+      predicate?: (item: Item) => boolean;
+      explain: boolean;
+      excludeSeen: boolean;
+    },
+  ): RecommendedItem[] {
+    const query = this.query(model, items, types);
+    const exclude = [...this.blockedItems(model), ...model.indices(o.exclude ?? []).filter((i) => i >= 0)];
+    const candidates = o.predicate
+      ? this.candidates(model, o.predicate)
+      : model.version.recipe === 'user-personalization' && model.itemIds.length > FULL_SCORING_MAX_ITEMS
+        ? this.retrieve(model, items)
+        : undefined;
+    const [scored] = model.recipe.recommend([query], o.n, {
+      excludeSeen: o.excludeSeen,
+      exclude: Int32Array.from(exclude),
+      candidates,
+    });
+    return scored.map((s) => {
+      const out: RecommendedItem = { itemId: model.itemIds[s.item], score: Math.round(s.score * 1e6) / 1e6 };
+      if (o.explain) {
+        const reason = model.recipe.explain(query, s.item);
+        out.reason = {
+          type: reason.type,
+          ...(reason.item !== undefined ? { itemId: model.itemIds[reason.item] } : {}),
+        };
+      }
+      return out;
+    });
+  }
+
+  /** Candidates for a large catalog: neighbours of the latest history items, best sellers, trending items. */
+  private retrieve(model: LiveModel, history: readonly string[]): Int32Array {
+    const models = this.deps.models();
+    const out = new Set<number>();
+    const add = (id: string) => {
+      const i = model.indexOf(id);
+      if (i >= 0) out.add(i);
+    };
+    const similar = models['similar-items'];
+    if (similar)
+      for (const id of history.slice(-10)) {
+        const i = similar.indexOf(id);
+        if (i >= 0)
+          for (const s of similar.recipe.similarItems(i, RETRIEVE_PER_ITEM)) add(similar.itemIds[s.item]);
+      }
+    for (const id of this.topIds('popular', RETRIEVE_POPULAR)) add(id);
+    for (const id of this.topIds('trending', RETRIEVE_TRENDING)) add(id);
+    return Int32Array.from(out);
+  }
+
+  /** A recipe's overall top list, recomputed at most once a second (it changes with every event, slowly). */
+  private topIds(recipe: 'popular' | 'trending', n: number): string[] {
+    const model = this.deps.models()[recipe];
+    if (!model) return [];
+    const cached = this.topCache.get(model);
+    if (cached && performance.now() - cached.at < 1000 && cached.ids.length >= n)
+      return cached.ids.slice(0, n);
+    const [top] = model.recipe.recommend([queryOf(-1, [])], n, {
+      excludeSeen: false,
+      exclude: this.blockedItems(model),
+    });
+    const ids = top.map((s) => model.itemIds[s.item]);
+    this.topCache.set(model, { at: performance.now(), ids });
+    return ids;
+  }
+
+  /** Model items the catalog says are unavailable or unknown (when there is a catalog at all). */
+  private blockedItems(model: LiveModel): Int32Array {
+    const { catalog } = this.deps;
+    const cached = this.blocked.get(model);
+    if (cached && cached.version === catalog.version) return cached.items;
+    const items: number[] = [];
+    if (catalog.size > 0) model.itemIds.forEach((id, i) => !catalog.isAvailable(id) && items.push(i));
+    const entry = { version: catalog.version, items: Int32Array.from(items) };
+    this.blocked.set(model, entry);
+    return entry.items;
+  }
+
+  private candidates(model: LiveModel, predicate: (item: Item) => boolean): Int32Array {
+    const out: number[] = [];
+    model.itemIds.forEach((id, i) => {
+      const item = this.deps.catalog.get(id);
+      if (item && predicate(item)) out.push(i);
+    });
+    return Int32Array.from(out);
+  }
+
+  /**
+   * Popular items plus items related to what the shopper is looking at, from the catalog alone. `taken` (items
+   * already in the answer) are skipped but, unlike the history, are not anchors: a reason names what the
+   * shopper did, never another recommendation.
+   */
+  private fallback(
+    req: RecommendationRequest,
+    history: string[],
+    cart: string[],
+    predicate?: (item: Item) => boolean,
+    taken: readonly string[] = [],
+  ): Ranked {
+    const anchors = [...(req.itemId ? [req.itemId] : []), ...cart, ...history.slice(-3).reverse()];
+    const skip = [...history, ...cart, ...(req.itemId ? [req.itemId] : []), ...taken];
+    return { items: this.fallbackList(anchors, skip, req.n, predicate, 'popular'), recipe: 'popular' };
+  }
+
+  private fallbackList(
+    anchors: readonly string[],
+    skip: readonly string[],
+    n: number,
+    predicate: ((item: Item) => boolean) | undefined,
+    relatedType: Reason['type'],
+  ): RecommendedItem[] {
+    const { catalog } = this.deps;
+    const taken = new Set(skip);
+    const out: RecommendedItem[] = [];
+    const push = (itemId: string, reason: RecommendedItem['reason']) => {
+      const item = catalog.get(itemId);
+      if (out.length >= n || taken.has(itemId) || (catalog.size && !item?.available)) return;
+      if (predicate && (!item || !predicate(item))) return;
+      taken.add(itemId);
+      out.push({ itemId, score: 1 - out.length / (n + 1), reason });
+    };
+    for (const anchor of anchors)
+      for (const id of catalog.related(anchor).slice(0, n)) push(id, { type: relatedType, itemId: anchor });
+    for (const id of this.popularIds()) push(id, { type: 'popular' });
+    return out;
+  }
+
+  /** The popular model's ranking when there is one, else the catalog's order. */
+  private popularIds(): Iterable<string> {
+    if (!this.deps.models().popular) return [...this.deps.catalog.all()].map((i) => i.itemId);
+    return this.topIds('popular', 500);
+  }
+}

@@ -1,0 +1,141 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import { GuError, type Gu } from '@gu/core';
+import { authorize, hasSecretKey, type Access, type ApiKeys } from './auth.js';
+import { errorBody, errorHandler } from './errors.js';
+import type { Metrics } from './metrics.js';
+import { pseudonymizer } from './pseudonym.js';
+import { adminRoutes } from './routes/admin.js';
+import { catalogRoutes } from './routes/catalog.js';
+import { eventRoutes } from './routes/events.js';
+import { opsRoutes } from './routes/ops.js';
+import { recommendationRoutes } from './routes/recommendations.js';
+
+export interface AppOptions {
+  gu: Gu;
+  keys: ApiKeys;
+  metrics: Metrics;
+  /** Secret for log pseudonyms. */
+  logSecret: string;
+  /** Requests per minute per client address on public routes; 0 turns limiting off. */
+  rateLimitPerMinute: number;
+  logLevel?: string;
+  /** Where log lines go (stdout when unset); tests read them to check what the logs say. */
+  logStream?: { write(line: string): void };
+  /** More routes (the storefront, the dashboard) registered by the composition root. */
+  plugins?: ((app: FastifyInstance) => Promise<void>)[];
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+/** The HTTP and WebSocket API (PRODUCT.md §6), thin over the Gu use cases; tested with inject(). */
+export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
+  const pseudonym = pseudonymizer(o.logSecret);
+  const app = Fastify({
+    logger: {
+      level: o.logLevel ?? 'info',
+      ...(o.logStream ? { stream: o.logStream } : {}),
+      redact: ['req.headers["x-api-key"]', 'req.headers.authorization'],
+    },
+    // Fastify's own per-request lines are replaced by one line per response, with the user pseudonymized.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 2 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: true } },
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .status(404)
+      .send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Gu API',
+        version: '1',
+        description: 'Real-time personalization: events in, recommendations out.',
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'apiKey', name: 'x-api-key', in: 'header' } },
+      },
+      security: [{ apiKey: [] }],
+      // @fastify/websocket hides WebSocket routes from the document; the stream is described by hand.
+      paths: {
+        '/v1/events/stream': {
+          get: {
+            summary: 'Stream event batches over a WebSocket',
+            description:
+              'Upgrade to a WebSocket (browsers send the public key as ?key=). Each message is a batch, ' +
+              '`[...]` or `{ "id": "...", "events": [...] }`, and gets one reply carrying its id once the ' +
+              'events are durably appended: `{ id, accepted, duplicates, rejected }`, or ' +
+              '`{ id, error: { code, message } }`.',
+            tags: ['events'],
+            parameters: [{ name: 'key', in: 'query', required: false, schema: { type: 'string' } }],
+            responses: { 101: { description: 'Switching to the WebSocket protocol' } },
+          },
+        },
+      },
+    },
+  });
+  // The API's documentation is open: it is the first thing an integrator reads, often in a browser.
+  app.addHook('onRoute', (route) => {
+    if (route.url === '/docs' || route.url.startsWith('/docs/'))
+      route.config = { ...route.config, access: 'open' };
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(websocket, { options: { maxPayload: 2 * 1024 * 1024 } });
+  if (o.rateLimitPerMinute > 0)
+    await app.register(rateLimit, {
+      max: o.rateLimitPerMinute,
+      timeWindow: '1 minute',
+      // The admin key is the shop's own back office, and health checks and docs are for machines and
+      // people that are no shoppers: none of them is throttled.
+      allowList: (request) => request.routeOptions.config.access === 'open' || hasSecretKey(o.keys, request),
+      // The plugin throws what this returns: a coded error, which the error handler turns into the body.
+      errorResponseBuilder: (_request, context) =>
+        new GuError(
+          'RATE_LIMITED',
+          `more than ${context.max} requests per minute; retry in ${context.after}`,
+        ),
+    });
+
+  app.addHook('onRequest', async (request) => {
+    authorize(o.keys, request, request.routeOptions.config.access ?? 'admin');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unknown';
+    o.metrics.httpDuration.observe(
+      { method: request.method, route, status: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
+    const query = request.query as Record<string, unknown> | undefined;
+    const user = typeof query?.userId === 'string' ? query.userId : undefined;
+    const hot = reply.statusCode < 400 && (route.startsWith('/v1/recommendations') || route === '/v1/events');
+    request.log[hot ? 'debug' : 'info'](
+      {
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 100) / 100,
+        user: pseudonym(user),
+      },
+      'request',
+    );
+  });
+
+  await app.register(opsRoutes(o));
+  await app.register(eventRoutes(o));
+  await app.register(recommendationRoutes(o));
+  await app.register(catalogRoutes(o));
+  await app.register(adminRoutes(o));
+  for (const plugin of o.plugins ?? []) await app.register(plugin);
+  return app;
+}

@@ -1,0 +1,60 @@
+import { GuError, type ErrorCode } from '@gu/core';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+/** The HTTP status of each coded error (PRODUCT.md §6). */
+export const STATUS: Record<ErrorCode, number> = {
+  INVALID_REQUEST: 400,
+  INVALID_EVENTS: 400,
+  INVALID_FILTER: 400,
+  FILTER_VALUES_MISSING: 400,
+  DATA_QUALITY: 422,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  UNKNOWN_FILTER: 404,
+  UNKNOWN_ITEM: 404,
+  UNKNOWN_USER: 404,
+  UNKNOWN_MODEL: 404,
+  NOT_FOUND: 404,
+  NO_PREVIOUS_MODEL: 409,
+  NO_MODEL: 409,
+  TRAINING_RUNNING: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  NOT_READY: 503,
+};
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+export const errorBody = (code: ErrorCode, message: string, details?: unknown): ErrorBody => ({
+  error: { code, message, ...(details === undefined ? {} : { details }) },
+});
+
+/** Turns whatever was thrown into a coded JSON error; only unexpected errors are logged as errors. */
+export function toHttpError(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof GuError)
+    return { status: STATUS[error.code], body: errorBody(error.code, error.message, error.details) };
+  const e = error as FastifyError;
+  if (e.validation)
+    return {
+      status: 400,
+      body: errorBody(
+        'INVALID_REQUEST',
+        `invalid ${e.validationContext ?? 'request'}: ${e.message}`,
+        e.validation.map((v) => ({ path: v.instancePath || v.params?.missingProperty, message: v.message })),
+      ),
+    };
+  if (e.statusCode === 413) return { status: 413, body: errorBody('PAYLOAD_TOO_LARGE', e.message) };
+  if (e.statusCode === 429) return { status: 429, body: errorBody('RATE_LIMITED', e.message) };
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500)
+    return { status: e.statusCode, body: errorBody('INVALID_REQUEST', e.message) };
+  return { status: 500, body: errorBody('INTERNAL', 'something went wrong on our side') };
+}
+
+export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = toHttpError(error);
+  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  void reply.status(status).send(body);
+}

@@ -1,0 +1,110 @@
+import type { FastifyInstance } from 'fastify';
+import { GuError, MAX_ITEMS_PER_BATCH } from '@gu/core';
+import type { AppOptions } from '../app.js';
+
+const idParam = (name: string) =>
+  ({
+    type: 'object',
+    properties: { [name]: { type: 'string', minLength: 1, maxLength: 256 } },
+    required: [name],
+  }) as const;
+
+function batchOf(body: unknown, field: 'items' | 'users'): unknown[] {
+  const list = Array.isArray(body) ? body : (body as Record<string, unknown> | null)?.[field];
+  if (!Array.isArray(list) || list.length === 0)
+    throw new GuError('INVALID_REQUEST', `expected a non-empty array of ${field} or { "${field}": [...] }`);
+  if (list.length > MAX_ITEMS_PER_BATCH)
+    throw new GuError(
+      'PAYLOAD_TOO_LARGE',
+      `at most ${MAX_ITEMS_PER_BATCH} ${field} per request, not ${list.length}`,
+    );
+  return list;
+}
+
+/** Catalog and users: writes need the secret key; the storefront reads the catalog with the public key. */
+export const catalogRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
+  const { gu } = o;
+  app.put(
+    '/v1/items',
+    { schema: { summary: 'Upsert catalog items (batch)', tags: ['catalog'] } },
+    async (request, reply) => {
+      const result = await gu.putItems(batchOf(request.body, 'items'));
+      if (!result.valid.length)
+        throw new GuError('INVALID_REQUEST', 'no item in the batch is valid', result.rejected);
+      return reply.send({ upserted: result.valid.length, rejected: result.rejected });
+    },
+  );
+  app.get<{ Params: { itemId: string } }>(
+    '/v1/items/:itemId',
+    {
+      config: { access: 'public' },
+      schema: { summary: 'One catalog item', tags: ['catalog'], params: idParam('itemId') },
+    },
+    async (request) => {
+      const item = gu.catalog.get(request.params.itemId);
+      if (!item) throw new GuError('UNKNOWN_ITEM', `no item ${request.params.itemId}`);
+      return item;
+    },
+  );
+  app.get<{ Querystring: { category?: string; q?: string; offset: number; limit: number } }>(
+    '/v1/items',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Browse or search the available catalog',
+        tags: ['catalog'],
+        querystring: {
+          type: 'object',
+          properties: {
+            category: { type: 'string', maxLength: 256 },
+            q: { type: 'string', maxLength: 256 },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+            limit: { type: 'integer', minimum: 1, maximum: 100, default: 24 },
+            key: { type: 'string' },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      const { category, q, offset, limit } = request.query;
+      const words = (q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+      const matches = [...gu.catalog.all()].filter(
+        (item) =>
+          item.available &&
+          (!category || item.categories.includes(category)) &&
+          words.every((w) => item.title.toLowerCase().includes(w) || item.brand?.toLowerCase().includes(w)),
+      );
+      return { total: matches.length, items: matches.slice(offset, offset + limit) };
+    },
+  );
+  app.delete<{ Params: { itemId: string } }>(
+    '/v1/items/:itemId',
+    { schema: { summary: 'Mark an item unavailable', tags: ['catalog'], params: idParam('itemId') } },
+    async (request, reply) => {
+      await gu.deleteItem(request.params.itemId);
+      return reply.status(204).send();
+    },
+  );
+  app.put(
+    '/v1/users',
+    { schema: { summary: 'Upsert users (personal data is stored encrypted)', tags: ['users'] } },
+    async (request) => {
+      const result = await gu.putUsers(batchOf(request.body, 'users'));
+      if (!result.valid.length)
+        throw new GuError('INVALID_REQUEST', 'no user in the batch is valid', result.rejected);
+      return { upserted: result.valid.length, rejected: result.rejected };
+    },
+  );
+  app.delete<{ Params: { userId: string } }>(
+    '/v1/users/:userId',
+    {
+      schema: {
+        summary: 'Erase a user: profile, personal data, events in every store, real-time state',
+        tags: ['users'],
+        params: idParam('userId'),
+      },
+    },
+    async (request) => gu.deleteUser(request.params.userId),
+  );
+};

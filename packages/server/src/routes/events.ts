@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import { GuError, MAX_EVENTS_PER_BATCH, type IngestResult } from '@gu/core';
+import type { AppOptions } from '../app.js';
+import { toHttpError } from '../errors.js';
+
+const ingestResult = {
+  type: 'object',
+  properties: {
+    accepted: { type: 'integer' },
+    duplicates: { type: 'integer' },
+    rejected: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          index: { type: 'integer' },
+          id: { type: 'string' },
+          errors: {
+            type: 'array',
+            items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** A batch is an array of events, or an object with one: `{ "events": [...] }`. */
+function eventsOf(body: unknown): unknown[] {
+  const events = Array.isArray(body) ? body : (body as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events))
+    throw new GuError('INVALID_REQUEST', 'expected an array of events or { "events": [...] }');
+  if (events.length === 0) throw new GuError('INVALID_REQUEST', 'the batch is empty');
+  if (events.length > MAX_EVENTS_PER_BATCH)
+    throw new GuError(
+      'PAYLOAD_TOO_LARGE',
+      `a batch holds at most ${MAX_EVENTS_PER_BATCH} events, not ${events.length}`,
+    );
+  return events;
+}
+
+/** Ingest over REST and WebSocket: acknowledged only after the durable append (PRODUCT.md §3). */
+export const eventRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
+  const ingest = async (body: unknown, channel: 'rest' | 'websocket'): Promise<IngestResult> => {
+    const result = await o.gu.ingest(eventsOf(body));
+    o.metrics.eventsAccepted.inc({ channel }, result.accepted);
+    o.metrics.eventsRejected.inc({ channel }, result.rejected.length);
+    return result;
+  };
+
+  app.post(
+    '/v1/events',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Send 1–500 events; valid ones are accepted even when others are rejected',
+        tags: ['events'],
+        response: { 200: ingestResult },
+      },
+    },
+    async (request) => {
+      const result = await ingest(request.body, 'rest');
+      if (result.accepted === 0)
+        throw new GuError('INVALID_EVENTS', 'no event in the batch is valid', result.rejected);
+      return result;
+    },
+  );
+
+  // Messages are batches (`[...]` or `{ "id": "...", "events": [...] }`); each gets one reply carrying its id.
+  app.get(
+    '/v1/events/stream',
+    {
+      websocket: true,
+      config: { access: 'public' },
+      schema: { summary: 'Stream event batches', tags: ['events'] },
+    },
+    (socket) => {
+      socket.on('message', async (raw: Buffer) => {
+        let id: unknown;
+        try {
+          let message: unknown;
+          try {
+            message = JSON.parse(raw.toString('utf8'));
+          } catch {
+            throw new GuError('INVALID_REQUEST', 'the message is not JSON');
+          }
+          id = (message as { id?: unknown } | null)?.id;
+          const result = await ingest(message, 'websocket');
+          socket.send(JSON.stringify({ ...(id === undefined ? {} : { id }), ...result }));
+        } catch (error) {
+          const { body } = toHttpError(error);
+          if (body.error.code === 'INTERNAL') app.log.error({ err: error }, 'websocket ingest failed');
+          socket.send(JSON.stringify({ ...(id === undefined ? {} : { id }), ...body }));
+        }
+      });
+    },
+  );
+};

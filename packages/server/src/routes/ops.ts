@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import { GuError } from '@gu/core';
+import type { AppOptions } from '../app.js';
+
+/** Liveness, readiness and metrics: open, for load balancers and Prometheus. */
+export const opsRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
+  app.get('/healthz', { config: { access: 'open' }, schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/readyz', { config: { access: 'open' }, schema: { hide: true } }, async () => {
+    const status = await o.gu.status();
+    if (!status.recipes.length && status.catalog > 0)
+      throw new GuError('NOT_READY', 'no model is serving yet: run gu train', status);
+    return { ready: true, ...status };
+  });
+  app.get('/metrics', { config: { access: 'open' }, schema: { hide: true } }, async (_request, reply) => {
+    const status = await o.gu.status();
+    o.metrics.processorLag.set(status.lag);
+    o.metrics.cacheHits.set(o.gu.cacheStats.hits);
+    o.metrics.cacheMisses.set(o.gu.cacheStats.misses);
+    return reply.type(o.metrics.registry.contentType).send(await o.metrics.registry.metrics());
+  });
+};

@@ -1,0 +1,175 @@
+import type { FastifyInstance } from 'fastify';
+import { GuError, PLACEMENTS, type Placement } from '@gu/core';
+import type { AppOptions } from '../app.js';
+
+const id = { type: 'string', minLength: 1, maxLength: 256 } as const;
+const n = { type: 'integer', minimum: 1, maximum: 100, default: 10 } as const;
+
+const reason = {
+  type: 'object',
+  properties: { type: { type: 'string' }, itemId: { type: 'string' } },
+} as const;
+const scoredItems = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: { itemId: { type: 'string' }, score: { type: 'number' }, reason },
+  },
+} as const;
+const itemsReply = { type: 'object', properties: { items: scoredItems } } as const;
+
+interface RecommendationQuery {
+  userId?: string;
+  sessionId?: string;
+  itemId?: string;
+  placement: Placement;
+  n: number;
+  filter?: string;
+  filterValues?: string;
+  explain?: boolean;
+}
+
+function parseFilterValues(raw: string | undefined): Record<string, unknown> | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const values = JSON.parse(raw);
+    if (values && typeof values === 'object' && !Array.isArray(values)) return values;
+  } catch {
+    // reported below
+  }
+  throw new GuError('INVALID_REQUEST', 'filterValues must be a JSON object, e.g. {"maxPrice":200000}');
+}
+
+/** Serving (PRODUCT.md §6): readable with the public key. */
+export const recommendationRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
+  const { gu, metrics } = o;
+  app.get<{ Querystring: RecommendationQuery }>(
+    '/v1/recommendations',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'What this shopper should see next, for a placement',
+        tags: ['recommendations'],
+        querystring: {
+          type: 'object',
+          properties: {
+            userId: id,
+            sessionId: id,
+            itemId: id,
+            placement: { type: 'string', enum: [...PLACEMENTS], default: 'home' },
+            n,
+            filter: { type: 'string', minLength: 1, maxLength: 64 },
+            filterValues: { type: 'string', maxLength: 4096 },
+            explain: { type: 'boolean', default: false },
+            key: { type: 'string' },
+          },
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              recommendationId: { type: 'string' },
+              placement: { type: 'string' },
+              recipe: { type: 'string' },
+              modelVersion: { type: ['string', 'null'] },
+              variant: { type: 'string' },
+              fallback: { type: 'boolean' },
+              tookMs: { type: 'number' },
+              items: scoredItems,
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const answer = gu.recommend({ ...q, filterValues: parseFilterValues(q.filterValues) });
+      metrics.recommendations.inc({ placement: answer.placement, fallback: String(answer.fallback) });
+      return answer;
+    },
+  );
+
+  const itemParams = { type: 'object', properties: { itemId: id }, required: ['itemId'] } as const;
+  const nQuery = {
+    type: 'object',
+    properties: { n, key: { type: 'string' } },
+    additionalProperties: false,
+  } as const;
+  app.get<{ Params: { itemId: string }; Querystring: { n: number } }>(
+    '/v1/items/:itemId/similar',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Customers who viewed this also viewed',
+        tags: ['recommendations'],
+        params: itemParams,
+        querystring: nQuery,
+        response: { 200: itemsReply },
+      },
+    },
+    async (request) => ({ items: gu.similar(request.params.itemId, request.query.n) }),
+  );
+  app.get<{ Params: { itemId: string }; Querystring: { n: number } }>(
+    '/v1/items/:itemId/bought-together',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Frequently bought together',
+        tags: ['recommendations'],
+        params: itemParams,
+        querystring: nQuery,
+        response: { 200: itemsReply },
+      },
+    },
+    async (request) => ({ items: gu.boughtTogether(request.params.itemId, request.query.n) }),
+  );
+  for (const recipe of ['popular', 'trending'] as const)
+    app.get<{ Querystring: { n: number; category?: string } }>(
+      `/v1/${recipe}`,
+      {
+        config: { access: 'public' },
+        schema: {
+          summary: recipe === 'popular' ? 'Best sellers' : 'What is rising now',
+          tags: ['recommendations'],
+          querystring: {
+            type: 'object',
+            properties: {
+              n,
+              category: { type: 'string', minLength: 1, maxLength: 256 },
+              key: { type: 'string' },
+            },
+            additionalProperties: false,
+          },
+          response: { 200: itemsReply },
+        },
+      },
+      async (request) => ({ items: gu.top(recipe, request.query.n, request.query.category) }),
+    );
+  app.post<{ Body: { userId?: string; sessionId?: string; itemIds: string[] } }>(
+    '/v1/rank',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: "Re-rank the caller's items for a shopper",
+        tags: ['recommendations'],
+        body: {
+          type: 'object',
+          properties: {
+            userId: id,
+            sessionId: id,
+            itemIds: { type: 'array', items: id, minItems: 1, maxItems: 500 },
+          },
+          required: ['itemIds'],
+          additionalProperties: false,
+        },
+        response: { 200: itemsReply },
+      },
+    },
+    async (request) => {
+      const { userId, sessionId, itemIds } = request.body;
+      if (!userId && !sessionId) throw new GuError('INVALID_REQUEST', 'userId or sessionId is required');
+      return { items: gu.rank({ userId, sessionId }, itemIds) };
+    },
+  );
+};

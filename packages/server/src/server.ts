@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import { Gu } from '@gu/core';
+import { buildApp } from './app.js';
+import type { ServerConfig } from './config.js';
+import { createMetrics } from './metrics.js';
+import { scheduleRetraining } from './scheduler.js';
+import { openStores } from './stores.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  gu: Gu;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The composition root: stores by URL, the Gu use cases, the HTTP app, the schedule. */
+export async function createServer(
+  config: ServerConfig,
+  plugins: ((app: FastifyInstance) => Promise<void>)[] = [],
+): Promise<{ app: FastifyInstance; gu: Gu }> {
+  const metrics = createMetrics();
+  // The app's logger, once there is an app: Gu reports through it.
+  const built: { app?: FastifyInstance } = {};
+  const stores = openStores(config.store, config.secret);
+  const closeStores = () => Promise.all(Object.values(stores).map((s) => s.close()));
+  const gu = await Gu.open(stores, {
+    deadlineMs: config.deadlineMs,
+    onModelError: (error) => {
+      metrics.modelErrors.inc();
+      built.app?.log.error({ err: error }, 'model path failed; answered with the fallback');
+    },
+    onProcessorError: (error) => built.app?.log.error({ err: error }, 'stream processor failed'),
+    onBatch: (events) => metrics.eventsProcessed.inc(events.length),
+  }).catch(async (error: unknown) => {
+    await closeStores();
+    throw error;
+  });
+  const app = await buildApp({
+    gu,
+    keys: config,
+    metrics,
+    logSecret: config.secret,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    logLevel: config.logLevel,
+    plugins,
+  }).catch(async (error: unknown) => {
+    await gu.close();
+    await closeStores();
+    throw error;
+  });
+  built.app = app;
+  const stop = scheduleRetraining(gu, config.retrainHours, app.log);
+  // Promotions made by another process (gu models promote, gu train) reach this one within seconds.
+  // A sync still loading a large model when the next tick comes is not started twice.
+  let syncing = false;
+  const watch = setInterval(() => {
+    if (syncing) return;
+    syncing = true;
+    gu.syncServing()
+      .then(
+        (swapped) => swapped.length && app.log.info({ swapped }, 'serving models changed in the store'),
+        (error) => app.log.error({ err: error }, 'could not sync serving models'),
+      )
+      .finally(() => (syncing = false));
+  }, 2000);
+  watch.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(watch);
+    stop();
+    await gu.close();
+    await closeStores();
+  });
+  return { app, gu };
+}
+
+export async function startServer(
+  config: ServerConfig,
+  plugins: ((app: FastifyInstance) => Promise<void>)[] = [],
+): Promise<RunningServer> {
+  const { app, gu } = await createServer(config, plugins);
+  let url: string;
+  try {
+    url = await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // A busy port must not leave the stores open and the processor running.
+    await app.close();
+    throw error;
+  }
+  return { app, gu, url, close: () => app.close() };
+}

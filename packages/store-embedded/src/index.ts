@@ -1,0 +1,10 @@
+export { openEmbeddedStores, type EmbeddedOptions, type EmbeddedStores } from './stores.js';
+export { SharedDb, openDb } from './db.js';
+export { Sealer, deriveKey } from './crypto.js';
+export { SqliteEventLog } from './event-log.js';
+export { SqliteEventStore } from './event-store.js';
+export { SqliteCatalogStore } from './catalog-store.js';
+export { SqliteUserStore } from './user-store.js';
+export { SqliteModelStore } from './model-store.js';
+export { SqliteMetaStore } from './meta-store.js';
+export { ParquetDataLake, type ParquetDataLakeOptions } from './data-lake.js';
