@@ -562,6 +562,12 @@ describe('the HTTP API', () => {
           400,
           'INVALID_REQUEST',
         );
+      const unknown = assertError(
+        await request(app, 'GET', '/v1/recommendations?userId=u-001&colour=red', { key: PUBLIC }),
+        400,
+        'INVALID_REQUEST',
+      );
+      assert.match(unknown.message, /colour/, 'the unknown parameter is named');
       const pdp = assertError(
         await request(app, 'GET', '/v1/recommendations?placement=pdp&userId=u-001', { key: PUBLIC }),
         400,

@@ -23,6 +23,8 @@ export interface AppOptions {
   /** Requests per minute per client address on public routes; 0 turns limiting off. */
   rateLimitPerMinute: number;
   logLevel?: string;
+  /** Take client addresses from X-Forwarded-For (behind a load balancer). */
+  trustProxy?: boolean;
   /** Where log lines go (stdout when unset); tests read them to check what the logs say. */
   logStream?: { write(line: string): void };
   /** More routes (the storefront, the dashboard) registered by the composition root. */
@@ -47,6 +49,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     // Fastify's own per-request lines are replaced by one line per response, with the user pseudonymized.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 2 * 1024 * 1024,
+    trustProxy: o.trustProxy ?? false,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: true } },
   });
   app.setErrorHandler(errorHandler);

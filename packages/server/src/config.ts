@@ -16,6 +16,8 @@ export interface ServerConfig {
   /** Retraining period in hours; 0 turns the schedule off. */
   retrainHours: number;
   logLevel: string;
+  /** Behind a load balancer: take the client address from X-Forwarded-For (for rate limits and logs). */
+  trustProxy: boolean;
 }
 
 /** The directory of a sqlite: store URL (undefined for memory:). */
@@ -63,6 +65,7 @@ export function loadConfig(overrides: Partial<ServerConfig> = {}, env = process.
     rateLimitPerMinute: num(env.GU_RATE_LIMIT, 600),
     retrainHours: num(env.GU_RETRAIN_HOURS, 24 * 7),
     logLevel: env.GU_LOG_LEVEL ?? 'info',
+    trustProxy: /^(1|true|yes)$/i.test(env.GU_TRUST_PROXY ?? ''),
     ...overrides,
   };
 }

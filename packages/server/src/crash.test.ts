@@ -40,18 +40,22 @@ interface Gu {
 /** `gu start` on the data directory, resolved once /healthz answers. */
 async function start(data: string): Promise<Gu> {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, 'start', '--data', data, '--port', String(port), '--no-demo'], {
-    env: {
-      ...process.env,
-      GU_RETRAIN_HOURS: '0',
-      GU_RATE_LIMIT: '0',
-      GU_PUBLIC_KEY: PUBLIC,
-      GU_SECRET_KEY: SECRET,
-      GU_SECRET,
-      GU_LOG_LEVEL: 'warn',
+  const child = spawn(
+    process.execPath,
+    [CLI, 'start', '--data', data, '--host', '127.0.0.1', '--port', String(port), '--no-demo'],
+    {
+      env: {
+        ...process.env,
+        GU_RETRAIN_HOURS: '0',
+        GU_RATE_LIMIT: '0',
+        GU_PUBLIC_KEY: PUBLIC,
+        GU_SECRET_KEY: SECRET,
+        GU_SECRET,
+        GU_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

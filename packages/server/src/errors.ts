@@ -37,15 +37,23 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody }
   if (error instanceof GuError)
     return { status: STATUS[error.code], body: errorBody(error.code, error.message, error.details) };
   const e = error as FastifyError;
-  if (e.validation)
+  if (e.validation) {
+    const params = (v: (typeof e.validation)[number]) =>
+      v.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+    // Ajv's text says "must NOT have additional properties" without naming them: name them.
+    const unknown = e.validation.map((v) => params(v)?.additionalProperty).filter((p) => p !== undefined);
     return {
       status: 400,
       body: errorBody(
         'INVALID_REQUEST',
-        `invalid ${e.validationContext ?? 'request'}: ${e.message}`,
-        e.validation.map((v) => ({ path: v.instancePath || v.params?.missingProperty, message: v.message })),
+        `invalid ${e.validationContext ?? 'request'}: ${e.message}${unknown.length ? ` (${unknown.join(', ')})` : ''}`,
+        e.validation.map((v) => ({
+          path: v.instancePath || params(v)?.missingProperty || params(v)?.additionalProperty,
+          message: v.message,
+        })),
       ),
     };
+  }
   if (e.statusCode === 413) return { status: 413, body: errorBody('PAYLOAD_TOO_LARGE', e.message) };
   if (e.statusCode === 429) return { status: 429, body: errorBody('RATE_LIMITED', e.message) };
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500)

@@ -15,7 +15,7 @@ export function createMetrics() {
     }),
     eventsAccepted: new Counter({
       name: 'gu_events_accepted_total',
-      help: 'Events durably appended to the log, by channel',
+      help: 'New events durably appended to the log (duplicates not counted), by channel',
       labelNames: ['channel'],
       registers: [registry],
     }),

@@ -42,6 +42,7 @@ export async function createServer(
     logSecret: config.secret,
     rateLimitPerMinute: config.rateLimitPerMinute,
     logLevel: config.logLevel,
+    trustProxy: config.trustProxy,
     plugins,
   }).catch(async (error: unknown) => {
     await gu.close();

@@ -97,11 +97,13 @@ test('erase rewrites only the parts holding the user, and removes parts left emp
   await lake.close();
 });
 
-test('erase also drops buffered events not yet flushed', async () => {
-  const lake = new ParquetDataLake(join(await newDir(), 'lake'));
-  await lake.append([logged(1, 0, { userId: 'alice' }), logged(2, 0, { userId: 'bob' })]);
+test('erase also drops buffered events not yet flushed, writing no empty part', async () => {
+  const dir = join(await newDir(), 'lake');
+  const lake = new ParquetDataLake(dir);
+  await lake.append([logged(1, 0, { userId: 'alice' }), logged(2, 1, { userId: 'bob' })]);
   assert.equal(await lake.erase('alice', []), 1);
   await lake.flush();
+  assert.deepEqual(await readdir(dir), ['dt=2024-03-02']);
   assert.deepEqual(
     (await collect(lake.scan())).map((e) => e.offset),
     [2],

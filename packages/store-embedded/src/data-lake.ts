@@ -64,7 +64,7 @@ export class ParquetDataLake implements DataLake {
       const days = this.buffer;
       this.buffer = new Map();
       this.buffered = 0;
-      const pending = [...days];
+      const pending = [...days].filter(([, events]) => events.length);
       for (let i = 0; i < pending.length; i++) {
         try {
           await this.writePart(...pending[i]);
@@ -150,7 +150,8 @@ export class ParquetDataLake implements DataLake {
         const kept = events.filter((e) => !matches(e.userId, e.sessionId));
         removed += events.length - kept.length;
         this.buffered -= events.length - kept.length;
-        this.buffer.set(day, kept);
+        if (kept.length) this.buffer.set(day, kept);
+        else this.buffer.delete(day);
       }
       for (const day of await this.partitions()) {
         for (const part of await this.parts(day)) {

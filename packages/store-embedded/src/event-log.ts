@@ -57,9 +57,8 @@ export class SqliteEventLog implements EventLog {
                     coalesce((SELECT pos FROM event_log_high), 0))`,
       )
       .pluck();
-    // Ignored inserts are duplicates, whether of an older event, of one earlier in the same batch, or
-    // of one in another batch of the same group.
-    // The transaction is IMMEDIATE, so no other writer can take the next offset meanwhile.
+    // An ignored insert is a duplicate: of an older event, of one earlier in the batch or in another batch
+    // of the group. IMMEDIATE takes the write lock first, so no other process can take the same offsets.
     this.commitGroup = this.db.transaction((waiters: Waiter[]) => {
       let next = this.high.get()! + 1;
       return waiters.map(({ rows }) => {
@@ -108,9 +107,11 @@ export class SqliteEventLog implements EventLog {
 
   async read(after: number, limit: number): Promise<LoggedEvent[]> {
     if (limit <= 0) return [];
-    return this.after
-      .all(after, limit)
-      .map(([pos, body]) => ({ ...(JSON.parse(body) as ShopEvent), offset: pos }));
+    return this.after.all(after, limit).map(([pos, body]) => {
+      const event = JSON.parse(body) as LoggedEvent;
+      event.offset = pos;
+      return event;
+    });
   }
 
   async last(): Promise<number> {

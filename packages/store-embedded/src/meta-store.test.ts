@@ -21,7 +21,7 @@ test('documents survive reopening', async () => {
   await again.close();
 });
 
-test('list with a prefix that needs no escaping of LIKE wildcards', async () => {
+test('list takes the prefix literally: _ and % are no wildcards', async () => {
   const store = open(await newDir());
   await store.set('a_%/1', 1);
   await store.set('ab%/2', 2);

@@ -21,8 +21,9 @@ export interface ProcessorOptions {
  * Consumes the event log in order and brings everything derived from it up to date: the shopper's real-time
  * state, the serving models' incremental statistics, the 30-day event store and the data lake. It runs in
  * the serving process, woken by every append, so an acknowledged event shows in recommendations within
- * milliseconds. After a crash it resumes from the last checkpoint; the stores are idempotent on eventId and
- * state and models skip offsets they already hold, so replays change nothing (effectively once).
+ * milliseconds. After a crash it resumes from the last checkpoint: the event store is idempotent on eventId,
+ * state and models skip offsets they already hold, and the lake, which may hold a replayed event twice, is
+ * read through an eventId filter by training; so replays change no result (effectively once).
  */
 export class StreamProcessor {
   /** Offset of the newest event processed. */

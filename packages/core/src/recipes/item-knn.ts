@@ -168,6 +168,11 @@ export class ItemKnnRecipe extends ScoringRecipe {
     });
   }
 
+  /** An item's score before any link: its popularity epsilon. */
+  baseScore(item: number): number {
+    return Math.fround(this.epsilon() * this.co.occurrences[item]);
+  }
+
   /** Small enough that the popularity tie-breaker never outranks a real link. */
   private epsilon(): number {
     return 1e-7 / this.maxOccurrence;
@@ -179,14 +184,12 @@ export class ItemKnnRecipe extends ScoringRecipe {
    */
   override recommend(queries: readonly Query[], n: number, options: RecommendOptions = {}): ScoredItem[][] {
     if (options.candidates) return super.recommend(queries, n, options);
-    const eps = this.epsilon();
-    const occ = this.co.occurrences;
     return queries.map((query) => {
       const blocked = new Set<number>(options.exclude);
       if (options.excludeSeen ?? true) for (const item of query.items) blocked.add(item);
       // Same float32 arithmetic as the dense form: each linked item starts at its epsilon, then adds its links.
       const acc = this.scratch();
-      this.accumulate(query, (j, v) => acc.add(j, v, eps * occ[j]));
+      this.accumulate(query, (j, v) => acc.add(j, v, this.baseScore(j)));
       const found = acc.touched
         .filter((j) => !blocked.has(j))
         .map((item) => ({ item, score: acc.get(item) }));
@@ -197,7 +200,7 @@ export class ItemKnnRecipe extends ScoringRecipe {
       for (const item of this.byPopularity()) {
         if (added >= n) break;
         if (blocked.has(item) || linked.has(item)) continue;
-        found.push({ item, score: Math.fround(eps * occ[item]) });
+        found.push({ item, score: this.baseScore(item) });
         added++;
       }
       return found.sort((a, b) => b.score - a.score || a.item - b.item).slice(0, n);

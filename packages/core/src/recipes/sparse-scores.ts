@@ -22,6 +22,10 @@ export class SparseScores {
     this.values[item] += amount;
   }
 
+  isTouched(item: number): boolean {
+    return this.mark[item] === 1;
+  }
+
   get(item: number): number {
     return this.values[item];
   }

@@ -181,9 +181,8 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
     return queries.map((query) => {
       const blocked = new Set<number>(options.exclude);
       if (options.excludeSeen ?? true) for (const item of query.items) blocked.add(item);
-      const items = Array.from(options.candidates!).filter(
-        (i) => i >= 0 && i < this.numItems && !blocked.has(i),
-      );
+      // Terms are scaled over all candidates, seen ones included, as the dense form scales over all items.
+      const items = Array.from(options.candidates!).filter((i) => i >= 0 && i < this.numItems);
       const total = new Float64Array(items.length);
       const addTerm = (weight: number, value: (i: number) => number) => {
         const term = items.map(value);
@@ -196,8 +195,9 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
       }
       const acc = this.sparse;
       if (blend.items > 0) {
-        this.session.accumulate(query, (j, v) => acc.add(j, v));
-        addTerm(blend.items, (i) => acc.get(i));
+        const base = (i: number) => this.session.baseScore(i);
+        this.session.accumulate(query, (j, v) => acc.add(j, v, base(j)));
+        addTerm(blend.items, (i) => (acc.isTouched(i) ? acc.get(i) : base(i)));
         acc.reset();
       }
       if (blend.sessions > 0) {
@@ -207,6 +207,7 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
       }
       return items
         .map((item, c) => ({ item, score: Math.fround(total[c]) }))
+        .filter((s) => !blocked.has(s.item))
         .sort((a, b) => b.score - a.score || a.item - b.item)
         .slice(0, n);
     });

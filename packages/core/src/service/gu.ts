@@ -339,16 +339,28 @@ export class Gu {
    * (the CLI, a training job elsewhere) take effect here. Resolves with the recipes swapped.
    */
   async syncServing(): Promise<RecipeName[]> {
-    const wanted = await this.stores.models.serving();
-    const changed = (Object.entries(wanted) as [RecipeName, string][]).filter(
-      ([recipe, id]) => this.models[recipe]?.version.id !== id,
-    );
-    for (const [recipe, id] of changed) {
-      const live = await this.loadModel(id);
-      this.models = { ...this.models, [recipe]: live };
-      this.generation++;
-    }
-    return changed.map(([recipe]) => recipe);
+    const changedIn = async () =>
+      (Object.entries(await this.stores.models.serving()) as [RecipeName, string][]).filter(
+        ([recipe, id]) => this.models[recipe]?.version.id !== id,
+      );
+    if (!(await changedIn()).length) return [];
+    // Like promote: between processor passes, reading the store again inside so that a promotion or rollback
+    // that ran meanwhile is not undone by a stale read.
+    return this.processor.exclusive(async () => {
+      const swapped: RecipeName[] = [];
+      for (const [recipe, id] of await changedIn()) {
+        try {
+          const live = await this.loadModel(id);
+          this.models = { ...this.models, [recipe]: live };
+          this.generation++;
+          swapped.push(recipe);
+        } catch (error) {
+          // One model that cannot load must not take the others down: its recipe keeps what it served.
+          this.options.onModelError?.(error);
+        }
+      }
+      return swapped;
+    });
   }
 
   get trainingRunning(): boolean {
@@ -380,7 +392,9 @@ export class Gu {
       if (!data.quality.passes)
         throw new GuError(
           'DATA_QUALITY',
-          `only ${(data.quality.validShare * 100).toFixed(1)}% of events are valid`,
+          data.quality.rows === 0
+            ? 'there are no events to train on yet'
+            : `only ${(data.quality.validShare * 100).toFixed(1)}% of events are valid (95% needed)`,
           data.quality,
         );
       const versions = await trainVersions(this.stores, data, o);

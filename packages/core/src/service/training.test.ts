@@ -85,6 +85,14 @@ describe('loadTrainingData', () => {
     assert.ok(!data.itemIds.some((id) => id.startsWith('no-such')));
   });
 
+  test('upTo: events past that log offset are left to the replay at promotion', async () => {
+    const stores = await shopStores({ shoppers: 4 });
+    const { data, watermark, quality } = await loadTrainingData(stores, { recipes: [], now: NOW, upTo: 20 });
+    assert.equal(data.item.length, 20);
+    assert.equal(quality.rows, 20);
+    assert.equal(watermark, 20);
+  });
+
   test('history older than the window is left out', async () => {
     const stores = await shopStores({ shoppers: 4 });
     const { data } = await loadTrainingData(stores, { recipes: [], now: NOW + 400 * DAY });
@@ -170,5 +178,12 @@ describe('gateFailures', () => {
     assert.equal(gateFailures(version({ 'ndcg@20': 0.3 }), serving, 0.1).length, 1);
     assert.deepEqual(gateFailures(version({ 'coverage@20': 0 }), serving), []);
     assert.deepEqual(gateFailures(version({ 'ndcg@20': 0 }), version({})), []);
+  });
+
+  test('a version trained without evaluation cannot replace one with metrics', () => {
+    const reasons = gateFailures(version({}), version({ 'ndcg@20': 0.4 }));
+    assert.equal(reasons.length, 1);
+    assert.match(reasons[0], /without offline evaluation/);
+    assert.deepEqual(gateFailures(version({}), version({})), []);
   });
 });

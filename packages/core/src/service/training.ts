@@ -132,6 +132,8 @@ export function gateFailures(
   tolerance = GATE_TOLERANCE,
 ): string[] {
   if (!serving) return [];
+  if (Object.keys(serving.metrics).length && !Object.keys(candidate.metrics).length)
+    return ['the candidate was trained without offline evaluation, so it cannot be compared'];
   return GATED_METRICS.filter((m) => m in serving.metrics && m in candidate.metrics)
     .filter((m) => candidate.metrics[m] < serving.metrics[m] * (1 - tolerance))
     .map(

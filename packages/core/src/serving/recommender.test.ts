@@ -94,7 +94,9 @@ interface Setup {
   models: ModelSet;
 }
 
-function setup(o: { models?: ModelSet; deadlineMs?: number; catalog?: boolean } = {}): Setup {
+function setup(
+  o: { models?: ModelSet; deadlineMs?: number; catalog?: boolean; fullScoringMaxItems?: number } = {},
+): Setup {
   const catalog = new CatalogIndex();
   if (o.catalog ?? true) catalog.upsert(catalogItems());
   const states = new ShopperStates();
@@ -107,6 +109,7 @@ function setup(o: { models?: ModelSet; deadlineMs?: number; catalog?: boolean } 
     states,
     filters: () => filters,
     deadlineMs: o.deadlineMs ?? 10_000,
+    fullScoringMaxItems: o.fullScoringMaxItems,
     onModelError: (e) => errors.push(e),
   };
   return { recommender: new Recommender(deps), catalog, states, filters, errors, models };
@@ -358,7 +361,7 @@ describe('Recommender: fallback and top-up', () => {
     assert.equal(s.errors.length, 1);
     assert.match(String(s.errors[0]), /model exploded/);
     // Related to what the shopper looks at first (same category), then popular; never what was seen.
-    assert.deepEqual(r.items[0].reason, { type: 'popular', itemId: 'i4' });
+    assert.deepEqual(r.items[0].reason, { type: 'viewed', itemId: 'i4' });
     assert.equal(tribeOf(r.items[0].itemId), 'A');
     for (const seen of ['i1', 'i2', 'i3', 'i4']) assert.ok(!ids(r).includes(seen));
     for (let k = 1; k < r.items.length; k++) assert.ok(r.items[k - 1].score > r.items[k].score);
@@ -417,16 +420,21 @@ describe('Recommender: fallback and top-up', () => {
     assert.equal(r.items.length, 7);
     assert.equal(new Set(ids(r)).size, 7);
     for (const seen of ['i1', 'i2', 'i3', 'i4']) assert.ok(!ids(r).includes(seen));
-    // The top-up is related to what alice did, never to the model's own picks.
-    for (const { reason } of r.items.slice(2)) {
-      assert.ok(reason);
+  });
+
+  test('the top-up is related to what the shopper did, never to the model’s own picks', () => {
+    const models = liveModels();
+    models['user-personalization'] = stingy(models['user-personalization']!, 2);
+    const s = setup({ models });
+    for (const id of ['i11', 'i12', 'i13']) s.states.apply('u:carl', ev('view', id, { userId: 'carl' }));
+    const r = s.recommender.recommend({ userId: 'carl', placement: 'home', n: 6, explain: true });
+    assert.equal(r.items.length, 6);
+    for (const { itemId, reason } of r.items.slice(2)) {
+      assert.ok(reason, itemId);
       if (reason.itemId !== undefined)
-        assert.ok(['i1', 'i2', 'i3', 'i4'].includes(reason.itemId), reason.itemId);
+        assert.ok(['i11', 'i12', 'i13'].includes(reason.itemId), `${itemId} explained by ${reason.itemId}`);
     }
-    assert.ok(
-      r.items.slice(2).some((i) => i.reason?.itemId !== undefined),
-      'some are related to her history',
-    );
+    assert.ok(r.items.slice(2).some((i) => i.reason?.itemId !== undefined));
   });
 });
 
@@ -511,4 +519,28 @@ describe('Recommender: similar, top and rank', () => {
     assert.notEqual(before, 'i20');
     assert.equal(s.recommender.top('popular', 1)[0].itemId, 'i20');
   });
+});
+
+test('on a large catalog, home scores a retrieved candidate set and still follows the shopper', () => {
+  const full = setup();
+  const twoStage = setup({ fullScoringMaxItems: 0 });
+  alice(full);
+  alice(twoStage);
+  const a = full.recommender.recommend(home({ n: 4 }));
+  const b = twoStage.recommender.recommend(home({ n: 4 }));
+  assert.equal(b.recipe, 'user-personalization');
+  assert.equal(b.fallback, false);
+  assert.equal(b.items.length, 4);
+  for (const item of b.items) assert.equal(tribeOf(item.itemId), 'A', item.itemId);
+  // The candidates hold the links of the history, so the best item is the same.
+  assert.equal(b.items[0].itemId, a.items[0].itemId);
+});
+
+test('rank returns each given id once: known ones by score, unknown ones after in their order', () => {
+  const s = setup();
+  alice(s);
+  const ranked = s.recommender.rankFor({ userId: 'alice' }, ['i12', 'nope', 'i5', 'nope', 'i6', 'zzz']);
+  assert.deepEqual(ranked.map((r) => r.itemId).slice(3), ['nope', 'zzz']);
+  assert.deepEqual(new Set(ranked.slice(0, 3).map((r) => r.itemId)), new Set(['i12', 'i5', 'i6']));
+  assert.equal(tribeOf(ranked[0].itemId), 'A');
 });

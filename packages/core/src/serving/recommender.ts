@@ -49,6 +49,8 @@ export interface RecommenderDeps {
   filters: () => ReadonlyMap<string, FilterDefinition>;
   /** Budget of the model path; once it is spent the answer falls back (PRODUCT.md §6); 0 always falls back. */
   deadlineMs: number;
+  /** Catalogs larger than this use two-stage retrieval for user-personalization (default FULL_SCORING_MAX_ITEMS). */
+  fullScoringMaxItems?: number;
   /** Called when the model path fails, with the error (for logs and metrics). */
   onModelError?: (error: unknown) => void;
 }
@@ -166,7 +168,8 @@ export class Recommender {
     const scored = model.recipe.recommend([query], candidates.length, { candidates, excludeSeen: false })[0];
     const known = scored.map((s) => ({ itemId: model.itemIds[s.item], score: s.score }));
     const seen = new Set(known.map((k) => k.itemId));
-    return [...known, ...itemIds.filter((id) => !seen.has(id)).map((itemId) => ({ itemId, score: 0 }))];
+    const unknown = [...new Set(itemIds)].filter((id) => !seen.has(id));
+    return [...known, ...unknown.map((itemId) => ({ itemId, score: 0 }))];
   }
 
   filterPredicate(name?: string, values?: Record<string, unknown>): ((item: Item) => boolean) | undefined {
@@ -242,7 +245,8 @@ export class Recommender {
     const exclude = [...this.blockedItems(model), ...model.indices(o.exclude ?? []).filter((i) => i >= 0)];
     const candidates = o.predicate
       ? this.candidates(model, o.predicate)
-      : model.version.recipe === 'user-personalization' && model.itemIds.length > FULL_SCORING_MAX_ITEMS
+      : model.version.recipe === 'user-personalization' &&
+          model.itemIds.length > (this.deps.fullScoringMaxItems ?? FULL_SCORING_MAX_ITEMS)
         ? this.retrieve(model, items)
         : undefined;
     const [scored] = model.recipe.recommend([query], o.n, {
@@ -334,7 +338,7 @@ export class Recommender {
   ): Ranked {
     const anchors = [...(req.itemId ? [req.itemId] : []), ...cart, ...history.slice(-3).reverse()];
     const skip = [...history, ...cart, ...(req.itemId ? [req.itemId] : []), ...taken];
-    return { items: this.fallbackList(anchors, skip, req.n, predicate, 'popular'), recipe: 'popular' };
+    return { items: this.fallbackList(anchors, skip, req.n, predicate, 'viewed'), recipe: 'popular' };
   }
 
   private fallbackList(

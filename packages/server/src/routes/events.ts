@@ -43,7 +43,7 @@ function eventsOf(body: unknown): unknown[] {
 export const eventRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
   const ingest = async (body: unknown, channel: 'rest' | 'websocket'): Promise<IngestResult> => {
     const result = await o.gu.ingest(eventsOf(body));
-    o.metrics.eventsAccepted.inc({ channel }, result.accepted);
+    o.metrics.eventsAccepted.inc({ channel }, result.accepted - result.duplicates);
     o.metrics.eventsRejected.inc({ channel }, result.rejected.length);
     return result;
   };

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { EventCode } from '../domain/events.js';
+import { tribes } from './fixtures.test-util.js';
+import { queryOf, type Query } from './query.js';
+import { mulberry32 } from './random.js';
+import { ScoringRecipe } from './recipe.js';
+import { createRecipe } from './registry.js';
+import { topK } from './top-k.js';
+
+const data = tribes(60);
+const next = mulberry32(11);
+const queries: Query[] = Array.from({ length: 40 }, (_, q) =>
+  queryOf(
+    -1,
+    Array.from({ length: q % 7 }, () => ({
+      item: Math.floor(next() * data.itemIds.length),
+      type: next() < 0.2 ? EventCode.add_to_cart : EventCode.view,
+    })),
+  ),
+);
+
+/** The reference: the dense score of every item, seen and excluded items left out, the best n. */
+function dense(recipe: ScoringRecipe, query: Query, n: number, exclude: number[]) {
+  const scores = new Float32Array(recipe.numItems);
+  recipe.scoreInto(query, scores);
+  for (const i of [...query.items, ...exclude]) scores[i] = -Infinity;
+  return topK(scores, n);
+}
+
+for (const name of ['similar-items', 'bought-together'] as const)
+  test(`${name}: the sparse ranking equals the dense reference`, async () => {
+    const recipe = createRecipe(name) as ScoringRecipe;
+    await recipe.fit(data, { threads: 1 });
+    for (const [q, query] of queries.entries()) {
+      const exclude = q % 3 === 0 ? [q % data.itemIds.length] : [];
+      for (const n of [1, 5, 25])
+        assert.deepEqual(
+          recipe.recommend([query], n, { exclude: Int32Array.from(exclude) })[0],
+          dense(recipe, query, n, exclude),
+          `query ${q}, n ${n}`,
+        );
+    }
+  });
+
+test('user-personalization with candidates scores only them, best first, never the seen ones', async () => {
+  const recipe = createRecipe('user-personalization', { factors: 8, iterations: 4 });
+  await recipe.fit(data, { threads: 1 });
+  const candidates = Int32Array.from({ length: 12 }, (_, i) => i * 2);
+  for (const query of queries) {
+    const [list] = recipe.recommend([query], 5, { candidates });
+    assert.ok(list.length <= 5);
+    for (const s of list) {
+      assert.ok(candidates.includes(s.item), 'only candidates');
+      assert.ok(!query.items.includes(s.item), 'not seen');
+    }
+    for (let r = 1; r < list.length; r++) assert.ok(list[r - 1].score >= list[r].score);
+  }
+  // With every item a candidate, it agrees with the dense form up to float32 rounding.
+  const all = Int32Array.from(data.itemIds.keys());
+  for (const query of queries.slice(0, 10)) {
+    const sparse = recipe.recommend([query], 5, { candidates: all })[0];
+    const scores = new Float32Array(recipe.numItems);
+    recipe.scoreInto(query, scores);
+    for (const s of sparse) assert.ok(Math.abs(s.score - scores[s.item]) < 1e-5, `item ${s.item}`);
+    const full = dense(recipe as ScoringRecipe, query, 5, []);
+    assert.ok(
+      Math.abs(full[full.length - 1].score - sparse[sparse.length - 1].score) < 1e-5,
+      'same cut-off score',
+    );
+  }
+});
