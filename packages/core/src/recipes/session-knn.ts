@@ -74,11 +74,12 @@ export class SessionKnn {
         this.simAcc[s] += w;
       }
     }
-    const sims = touched.map((s) => ({ s, sim: this.simAcc[s] / Math.sqrt((ptr[s + 1] - ptr[s]) * L) }));
+    for (const s of touched) this.simAcc[s] /= Math.sqrt((ptr[s + 1] - ptr[s]) * L);
+    const nearest = mostSimilar(touched, this.simAcc, this.params.neighbors);
+    const sims = nearest.map((s) => ({ s, sim: this.simAcc[s] }));
     for (const s of touched) this.simAcc[s] = 0;
-    sims.sort((a, b) => b.sim - a.sim || b.s - a.s);
     const h = this.params.distanceHalfLife;
-    for (const { s, sim } of sims.slice(0, this.params.neighbors)) {
+    for (const { s, sim } of sims) {
       const start = ptr[s];
       const end = ptr[s + 1];
       // Distance of each position to the nearest item the session shares with the query.
@@ -113,4 +114,42 @@ export class SessionKnn {
     this.posts = a.sknnPosts as Int32Array;
     this.simAcc = new Float64Array(ptr.length - 1);
   }
+}
+
+/**
+ * The k sessions of largest sim, best first, ties to the more recent (higher index) session: a bounded
+ * min-heap, O(m log k) for m touched sessions instead of sorting them all.
+ */
+export function mostSimilar(touched: readonly number[], sim: Float64Array, k: number): number[] {
+  // "a ranks below b": lower similarity, or equal and older.
+  const below = (a: number, b: number) => sim[a] < sim[b] || (sim[a] === sim[b] && a < b);
+  const heap: number[] = [];
+  const siftDown = () => {
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && below(heap[l], heap[m])) m = l;
+      if (r < heap.length && below(heap[r], heap[m])) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m], heap[i]];
+      i = m;
+    }
+  };
+  for (const s of touched) {
+    if (heap.length < k) {
+      heap.push(s);
+      for (let i = heap.length - 1; i > 0;) {
+        const p = (i - 1) >> 1;
+        if (!below(heap[i], heap[p])) break;
+        [heap[i], heap[p]] = [heap[p], heap[i]];
+        i = p;
+      }
+    } else if (k > 0 && below(heap[0], s)) {
+      heap[0] = s;
+      siftDown();
+    }
+  }
+  return heap.sort((a, b) => sim[b] - sim[a] || b - a);
 }

@@ -6,6 +6,8 @@ import { queryOf, type Query } from './query.js';
 import { mulberry32 } from './random.js';
 import { ScoringRecipe } from './recipe.js';
 import { createRecipe } from './registry.js';
+import { mostSimilar } from './session-knn.js';
+import { UserPersonalizationRecipe } from './user-personalization.js';
 import { topK } from './top-k.js';
 
 const data = tribes(60);
@@ -68,5 +70,31 @@ test('user-personalization with candidates scores only them, best first, never t
       Math.abs(full[full.length - 1].score - sparse[sparse.length - 1].score) < 1e-5,
       'same cut-off score',
     );
+  }
+});
+
+test('mostSimilar selects what a full sort would, ties to the more recent session', () => {
+  const rand = mulberry32(5);
+  for (let trial = 0; trial < 50; trial++) {
+    const m = 1 + Math.floor(rand() * 300);
+    const sim = Float64Array.from({ length: m }, () => Math.floor(rand() * 20) / 4);
+    const touched = Array.from({ length: m }, (_, i) => i).sort(() => rand() - 0.5);
+    const k = Math.floor(rand() * 120);
+    const reference = [...touched].sort((a, b) => sim[b] - sim[a] || b - a).slice(0, k);
+    assert.deepEqual(mostSimilar(touched, sim, k), reference);
+  }
+});
+
+test('the conjugate-gradient fold-in converges to the exact (Cholesky) user vector', async () => {
+  for (const factors of [4, 8]) {
+    const recipe = new UserPersonalizationRecipe({ factors, iterations: 4, foldInCgSteps: factors });
+    await recipe.fit(data, { threads: 1 });
+    for (const query of queries.filter((q) => q.items.length)) {
+      const cg = recipe.foldIn(query);
+      const exact = recipe.foldInExact(query);
+      const norm = Math.hypot(...exact);
+      const diff = Math.hypot(...exact.map((v, f) => v - cg[f]));
+      assert.ok(diff <= 1e-3 * Math.max(norm, 1e-6), `factors ${factors}: |Δ| ${diff} vs |x| ${norm}`);
+    }
   }
 });

@@ -3,7 +3,8 @@ import type { Interactions } from '../data/interactions.js';
 import { numItems, numUsers } from '../data/interactions.js';
 import { defaultThreads } from '../parallel/pool.js';
 import { choleskySolve, gramian } from './als/linear-algebra.js';
-import { csrFromTriples } from './als/matrix.js';
+import { solveRowsCg } from './als/cg.js';
+import { csrFromTriples, type Csr } from './als/matrix.js';
 import { trainAls, type AlsParams } from './als/train.js';
 import { userGroups } from './groups.js';
 import { ItemKnnRecipe, type ItemKnnParams } from './item-knn.js';
@@ -25,6 +26,8 @@ export interface UserPersonalizationParams extends AlsParams {
   /** In fold-in, an event's strength decays to foldInFloor of its weight, halving every foldInHalfLife steps. */
   foldInHalfLife: number;
   foldInFloor: number;
+  /** Conjugate-gradient steps of the fold-in (from zero; the k×k system converges in at most k). */
+  foldInCgSteps: number;
   /**
    * Weights of the three terms, each scaled to a maximum of 1 first: `factors` (lasting taste, iALS),
    * `items` (item-to-item links from the latest events), `sessions` (votes of the most similar past sessions).
@@ -44,6 +47,7 @@ export const USER_PERSONALIZATION_DEFAULTS: UserPersonalizationParams = {
   eventWeights: { ...DEFAULT_EVENT_WEIGHTS },
   foldInHalfLife: 5,
   foldInFloor: 0.3,
+  foldInCgSteps: 8,
   blend: { factors: 0.3, items: 0.3, sessions: 0.4 },
   session: { window: 3, backwardWeight: 0.5, historyHalfLife: 1.5, maxHistory: 10 },
   sessionNeighbors: {},
@@ -113,9 +117,9 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
     this.sparse = new SparseScores(n);
   }
 
-  /** The user vector folded in from the query's history (zero when there is none). */
-  foldIn(query: Query): Float64Array {
-    const { factors: k, alpha, foldInHalfLife, foldInFloor } = this.params;
+  /** The fold-in strengths r_i of the query's items: event weights, recent events weighted up. */
+  private strengths(query: Query): Map<number, number> {
+    const { foldInHalfLife, foldInFloor } = this.params;
     const weights = weightsByCode(this.params.eventWeights);
     const strength = new Map<number, number>();
     const last = query.items.length - 1;
@@ -125,6 +129,34 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
       const recency = foldInFloor + (1 - foldInFloor) * 2 ** (-(last - t) / foldInHalfLife);
       strength.set(item, (strength.get(item) ?? 0) + weights[query.types[t]] * recency);
     }
+    return strength;
+  }
+
+  /**
+   * The user vector folded in from the query's history (zero when there is none), by conjugate gradient on
+   * the ALS user equation, from zero: O(steps·(k² + n·k)) per query instead of forming and factoring the k×k
+   * system. foldInExact is the readable reference it is tested against.
+   */
+  foldIn(query: Query): Float64Array {
+    const { factors: k, alpha, foldInCgSteps } = this.params;
+    const positive = [...this.strengths(query)].filter(([, r]) => r > 0);
+    if (!positive.length) return new Float64Array(k);
+    const row: Csr = {
+      rows: 1,
+      cols: this.numItems,
+      ptr: Int32Array.of(0, positive.length),
+      idx: Int32Array.from(positive, ([item]) => item),
+      val: Float32Array.from(positive, ([, r]) => r),
+    };
+    const x = new Float32Array(k);
+    solveRowsCg(x, this.items, this.yty, row, alpha, k, foldInCgSteps);
+    return Float64Array.from(x);
+  }
+
+  /** The exact fold-in, x = (YᵀY + λI + Σ_i α·r_i·y_i y_iᵀ)⁻¹ · Σ_i (1 + α·r_i)·y_i, by Cholesky. */
+  foldInExact(query: Query): Float64Array {
+    const { factors: k, alpha } = this.params;
+    const strength = this.strengths(query);
     if (strength.size === 0) return new Float64Array(k);
     const a = Float64Array.from(this.yty);
     const b = new Float64Array(k);
@@ -178,38 +210,40 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
   override recommend(queries: readonly Query[], n: number, options: RecommendOptions = {}): ScoredItem[][] {
     if (!options.candidates) return super.recommend(queries, n, options);
     const { blend } = this.params;
+    const candidates = options.candidates.filter((i) => i >= 0 && i < this.numItems);
+    const total = this.scratch;
+    const term = new Float64Array(candidates.length);
+    // Each term is scaled over all candidates, seen ones included, as the dense form scales over all items.
+    const addTerm = (weight: number) => {
+      let max = 0;
+      for (const v of term) max = Math.max(max, Math.abs(v));
+      if (max > 0) candidates.forEach((i, c) => (total[i] += (term[c] * weight) / max));
+    };
     return queries.map((query) => {
-      const blocked = new Set<number>(options.exclude);
-      if (options.excludeSeen ?? true) for (const item of query.items) blocked.add(item);
-      // Terms are scaled over all candidates, seen ones included, as the dense form scales over all items.
-      const items = Array.from(options.candidates!).filter((i) => i >= 0 && i < this.numItems);
-      const total = new Float64Array(items.length);
-      const addTerm = (weight: number, value: (i: number) => number) => {
-        const term = items.map(value);
-        const max = term.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-        if (max > 0) term.forEach((v, c) => (total[c] += (v * weight) / max));
-      };
+      for (const i of candidates) total[i] = 0;
       if (blend.factors > 0) {
         const x = this.foldIn(query);
-        addTerm(blend.factors, (i) => this.affinity(x, i));
+        candidates.forEach((i, c) => (term[c] = this.affinity(x, i)));
+        addTerm(blend.factors);
       }
       const acc = this.sparse;
       if (blend.items > 0) {
-        const base = (i: number) => this.session.baseScore(i);
-        this.session.accumulate(query, (j, v) => acc.add(j, v, base(j)));
-        addTerm(blend.items, (i) => (acc.isTouched(i) ? acc.get(i) : base(i)));
+        this.session.accumulate(query, (j, v) => acc.add(j, v, this.session.baseScore(j)));
+        candidates.forEach((i, c) => (term[c] = acc.isTouched(i) ? acc.get(i) : this.session.baseScore(i)));
+        addTerm(blend.items);
         acc.reset();
       }
       if (blend.sessions > 0) {
         this.neighbors.addScores(query, (j, v) => acc.add(j, v));
-        addTerm(blend.sessions, (i) => acc.get(i));
+        candidates.forEach((i, c) => (term[c] = acc.get(i)));
+        addTerm(blend.sessions);
         acc.reset();
       }
-      return items
-        .map((item, c) => ({ item, score: Math.fround(total[c]) }))
-        .filter((s) => !blocked.has(s.item))
-        .sort((a, b) => b.score - a.score || a.item - b.item)
-        .slice(0, n);
+      if (options.excludeSeen ?? true)
+        for (const i of query.items) if (i >= 0 && i < total.length) total[i] = -Infinity;
+      if (options.exclude)
+        for (const i of options.exclude) if (i >= 0 && i < total.length) total[i] = -Infinity;
+      return topK(total, n, candidates);
     });
   }
 
