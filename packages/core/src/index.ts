@@ -32,3 +32,4 @@ export * from './serving/recommender.js';
 export * from './service/steps.js';
 export * from './service/training.js';
 export * from './service/gu.js';
+export * from './realtime/kpis.js';

@@ -15,6 +15,7 @@ import type { ModelVersion } from '../ports/model-store.js';
 import type { Stores } from '../ports/stores.js';
 import type { RecipeName } from '../recipes/recipe.js';
 import { RECIPE_NAMES } from '../recipes/recipe.js';
+import { KpiTracker } from '../realtime/kpis.js';
 import { StreamProcessor } from '../realtime/processor.js';
 import { ShopperStates } from '../realtime/shopper-states.js';
 import { CatalogIndex } from '../serving/catalog-index.js';
@@ -72,6 +73,7 @@ export class Gu {
   readonly states = new ShopperStates();
   readonly catalog = new CatalogIndex();
   readonly processor: StreamProcessor;
+  readonly kpis: KpiTracker;
   readonly recommender: Recommender;
   private models: ModelSet = {};
   private filters = new Map<string, FilterDefinition>();
@@ -84,10 +86,14 @@ export class Gu {
     private readonly options: GuOptions,
   ) {
     this.cache = new Lru(options.cacheSize ?? 10_000);
+    this.kpis = new KpiTracker(() => this.now());
     this.processor = new StreamProcessor(stores, this.states, () => this.models, {
       now: options.now,
       onError: options.onProcessorError,
-      onBatch: options.onBatch,
+      onBatch: (events) => {
+        this.kpis.recordEvents(events);
+        options.onBatch?.(events);
+      },
     });
     this.recommender = new Recommender({
       models: () => this.models,
@@ -150,10 +156,12 @@ export class Gu {
       this.catalog.version,
     ].join('|');
     const hit = this.cache.get(key);
-    if (hit && this.now() - hit.at < (this.options.cacheTtlMs ?? 60_000))
-      return { ...hit.value, recommendationId: globalThis.crypto.randomUUID(), tookMs: 0 };
-    const value = this.recommender.recommend(req);
-    if (!value.fallback) this.cache.set(key, { at: this.now(), value });
+    const cached = hit !== undefined && this.now() - hit.at < (this.options.cacheTtlMs ?? 60_000);
+    const value = cached
+      ? { ...hit.value, recommendationId: globalThis.crypto.randomUUID(), tookMs: 0 }
+      : this.recommender.recommend(req);
+    if (!cached && !value.fallback) this.cache.set(key, { at: this.now(), value });
+    this.kpis.recordServed(value.recommendationId, value.placement, value.tookMs, value.fallback);
     return value;
   }
 

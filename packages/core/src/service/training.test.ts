@@ -148,6 +148,26 @@ describe('trainVersions', () => {
     const again = await trainVersions(stores, training, { ...o, recipes: ['popular'] });
     assert.ok(!versions.some((v) => v.id === again[0].id));
   });
+
+  test('personalized-ranking is user-personalization trained once and stored under both names', async () => {
+    const stores = await shopStores();
+    const training = await loadTrainingData(stores, { recipes: [], now: NOW });
+    const recipes = ['user-personalization', 'personalized-ranking'] as const;
+    const [up, pr] = await trainVersions(stores, training, { ...FAST_TRAINING, recipes, now: NOW });
+    assert.equal(pr.recipe, 'personalized-ranking');
+    assert.notEqual(pr.id, up.id);
+    assert.deepEqual(pr.metrics, up.metrics);
+    assert.equal(pr.trainSeconds, up.trainSeconds);
+    const [a, b] = await Promise.all([up, pr].map(async (v) => decodeModel(await stores.models.blob(v.id))));
+    assert.equal(b.recipe.name, 'personalized-ranking');
+    const query = {
+      user: -1,
+      items: Int32Array.of(0, 1),
+      types: Uint8Array.of(0, 0),
+      times: Float64Array.of(0, 1),
+    };
+    assert.deepEqual(b.recipe.recommend([query], 5), a.recipe.recommend([query], 5));
+  });
 });
 
 describe('gateFailures', () => {

@@ -2,13 +2,13 @@ import { EventCode, shopperKey } from '../domain/events.js';
 import { attributesOf, type ItemAttributes } from '../domain/items.js';
 import { InteractionsBuilder, numItems, numUsers, type Interactions } from '../data/interactions.js';
 import { QualityCounter, type DataQuality } from '../data/formats/quality.js';
-import { evaluateRecipe } from '../evaluation/evaluate.js';
+import { evaluateRecipe, type RecipeEvaluation } from '../evaluation/evaluate.js';
 import { leaveLastOut } from '../evaluation/split.js';
 import { encodeModel } from '../models/model-package.js';
 import type { Stores } from '../ports/stores.js';
 import type { ModelVersion } from '../ports/model-store.js';
-import type { RecipeName } from '../recipes/recipe.js';
-import { createRecipe } from '../recipes/registry.js';
+import type { Recipe, RecipeName } from '../recipes/recipe.js';
+import { createRecipe, loadRecipe } from '../recipes/registry.js';
 
 export interface TrainingOptions {
   recipes: readonly RecipeName[];
@@ -84,9 +84,20 @@ export async function trainVersions(
   const { data, watermark } = training;
   const split = (o.evaluate ?? true) ? leaveLastOut(data) : { train: data, cases: [] };
   const versions: ModelVersion[] = [];
+  // personalized-ranking is user-personalization's model re-ranking given candidates: with the same
+  // parameters it is trained (and measured) once and stored under both names.
+  let personal:
+    { recipe: Recipe; evaluation?: RecipeEvaluation; trainSeconds: number; params: string } | undefined;
   for (const [r, name] of o.recipes.entries()) {
-    o.onProgress?.(`${name}: evaluating`, r, o.recipes.length);
     const params = o.params?.[name] ?? {};
+    const twin = name === 'personalized-ranking' || name === 'user-personalization';
+    if (twin && personal && personal.params === JSON.stringify(params)) {
+      const snapshot = { ...personal.recipe.save(), recipe: name };
+      const recipe = loadRecipe(snapshot);
+      versions.push(await store(recipe, personal.evaluation, personal.trainSeconds));
+      continue;
+    }
+    o.onProgress?.(`${name}: evaluating`, r, o.recipes.length);
     const evaluation =
       (o.evaluate ?? true) && split.cases.length
         ? await evaluateRecipe(createRecipe(name, params), split.train, split.cases, {
@@ -100,6 +111,14 @@ export async function trainVersions(
     const t0 = performance.now();
     await recipe.fit(data, { threads: o.threads });
     const trainSeconds = (performance.now() - t0) / 1000;
+    if (twin) personal = { recipe, evaluation, trainSeconds, params: JSON.stringify(params) };
+    versions.push(await store(recipe, evaluation, trainSeconds));
+  }
+  o.onProgress?.('done', o.recipes.length, o.recipes.length);
+  return versions;
+
+  async function store(recipe: Recipe, evaluation: RecipeEvaluation | undefined, trainSeconds: number) {
+    const name = recipe.name;
     const blob = encodeModel(recipe, data.itemIds);
     const now = o.now ?? Date.now();
     const version: ModelVersion = {
@@ -114,10 +133,8 @@ export async function trainVersions(
       sizeBytes: blob.byteLength,
     };
     await stores.models.put(version, blob);
-    versions.push(version);
+    return version;
   }
-  o.onProgress?.('done', o.recipes.length, o.recipes.length);
-  return versions;
 }
 
 /** How much worse than the serving version a candidate may be on each gated metric. */

@@ -159,6 +159,21 @@ export const adminRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
       return reply.status(204).send();
     },
   );
+  app.get<{ Querystring: { window: number } }>(
+    '/v1/admin/kpis',
+    {
+      schema: {
+        summary: 'Live KPIs: events/s, latency, CTR per widget, conversion, bounce, AOV, per-minute series',
+        tags: ['admin'],
+        querystring: {
+          type: 'object',
+          properties: { window: { type: 'integer', minimum: 1, maximum: 1440, default: 60 } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => gu.kpis.report(request.query.window),
+  );
   app.get(
     '/v1/admin/data-quality',
     { schema: { summary: 'Data-quality reports of trainings', tags: ['admin'] } },

@@ -78,6 +78,38 @@ export const catalogRoutes = (o: AppOptions) => async (app: FastifyInstance) => 
       return { total: matches.length, items: matches.slice(offset, offset + limit) };
     },
   );
+  app.get(
+    '/v1/categories',
+    {
+      config: { access: 'public' },
+      schema: { summary: 'Category tree of the available catalog, with item counts', tags: ['catalog'] },
+    },
+    async () => {
+      // Nested counts by path: { name, count, children }, largest first at every level.
+      interface Node {
+        name: string;
+        count: number;
+        children: Map<string, Node>;
+      }
+      const root: Node = { name: '', count: 0, children: new Map() };
+      for (const item of gu.catalog.all()) {
+        if (!item.available) continue;
+        let node = root;
+        for (const name of item.categories) {
+          let child = node.children.get(name);
+          if (!child) node.children.set(name, (child = { name, count: 0, children: new Map() }));
+          child.count++;
+          node = child;
+        }
+      }
+      const plain = (n: Node): unknown => ({
+        name: n.name,
+        count: n.count,
+        children: [...n.children.values()].sort((a, b) => b.count - a.count).map(plain),
+      });
+      return { categories: [...root.children.values()].sort((a, b) => b.count - a.count).map(plain) };
+    },
+  );
   app.delete<{ Params: { itemId: string } }>(
     '/v1/items/:itemId',
     { schema: { summary: 'Mark an item unavailable', tags: ['catalog'], params: idParam('itemId') } },

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { EventType } from '../domain/events.js';
+import type { LoggedEvent } from '../ports/event-log.js';
+import { KpiTracker } from './kpis.js';
+
+const T0 = Date.UTC(2026, 10, 25, 10, 0, 0);
+let offset = 0;
+const ev = (
+  eventType: EventType,
+  userId: string,
+  at: number,
+  over: Partial<LoggedEvent> = {},
+): LoggedEvent => ({
+  eventId: `e${++offset}`,
+  offset,
+  eventType,
+  userId,
+  itemId: 'i1',
+  timestamp: at,
+  receivedAt: at,
+  ...over,
+});
+
+test('CTR per widget, conversion, bounce, orders and AOV over the window', () => {
+  let now = T0;
+  const kpis = new KpiTracker(() => now);
+  kpis.recordServed('r-home', 'home', 2, false);
+  kpis.recordServed('r-pdp', 'pdp', 4, false);
+  kpis.recordServed('r-pdp2', 'pdp', 6, true);
+  kpis.recordEvents([
+    ev('recommendation_impression', 'a', T0, { recommendationId: 'r-home' }),
+    ev('recommendation_impression', 'b', T0, { recommendationId: 'r-home' }),
+    ev('recommendation_click', 'a', T0 + 1000, { recommendationId: 'r-home' }),
+    ev('recommendation_impression', 'a', T0 + 2000, { recommendationId: 'r-pdp' }),
+    ev('view', 'a', T0 + 3000),
+    ev('purchase', 'a', T0 + 4000, { price: 100_000, quantity: 2, orderId: 'o1', recommendationId: 'r-pdp' }),
+    ev('purchase', 'a', T0 + 4000, { price: 50_000, orderId: 'o1' }),
+    ev('view', 'c', T0 + 5000),
+  ]);
+  now = T0 + 60_000;
+  const r = kpis.report(5);
+  assert.deepEqual(r.widgets.home, { served: 1, impressions: 2, clicks: 1, ctr: 0.5 });
+  assert.deepEqual(r.widgets.pdp, { served: 2, impressions: 1, clicks: 0, ctr: 0 });
+  // a clicked and bought; c viewed once (a bounce); b only saw a list, which is no visit.
+  assert.equal(r.shoppers, 2);
+  assert.equal(r.conversionRate, 0.5);
+  assert.equal(r.bounceRate, 0.5);
+  assert.equal(r.orders, 1);
+  assert.equal(r.revenue, 250_000);
+  assert.equal(r.averageOrderValue, 250_000);
+  assert.equal(r.attributedRevenue, 200_000);
+  assert.equal(r.recommendations.answers, 3);
+  assert.equal(r.recommendations.fallbacks, 1);
+  assert.equal(r.recommendations.latencyP50Ms, 4);
+  assert.equal(r.series.length, 5);
+  assert.equal(
+    r.series.reduce((n, p) => n + p.events, 0),
+    8,
+  );
+  // 8 events over the window's 4 whole minutes before the current one (which has just begun): 240 s.
+  assert.ok(Math.abs(r.eventsPerSecond - 8 / 240) < 1e-9);
+});
+
+test('figures leave the window as time passes, and an empty window has no rates', () => {
+  let now = T0;
+  const kpis = new KpiTracker(() => now);
+  kpis.recordEvents([ev('view', 'a', T0)]);
+  now = T0 + 10 * 60_000;
+  const r = kpis.report(5);
+  assert.equal(r.shoppers, 0);
+  assert.equal(r.conversionRate, null);
+  assert.equal(r.averageOrderValue, null);
+  assert.equal(
+    r.series.every((p) => p.events === 0),
+    true,
+  );
+  assert.equal(kpis.report(60).shoppers, 1);
+});
+
+test('impressions of lists the server never served count under unknown', () => {
+  const kpis = new KpiTracker(() => T0);
+  kpis.recordEvents([ev('recommendation_impression', 'a', T0, { recommendationId: 'elsewhere' })]);
+  assert.equal(kpis.report(1).widgets.unknown.impressions, 1);
+});
