@@ -44,6 +44,9 @@ async function main(o: TargetOptions): Promise<void> {
   const { gu, url } = await startServer(config);
   if (o.models) {
     const now = Date.now();
+    const stage = (what: string) =>
+      console.error(`[target ${((performance.now() - t0) / 1000).toFixed(1)} s] ${what}`);
+    stage(`generating a shop of ${o.items} items and ${o.users} shoppers`);
     const shop = syntheticShop({
       items: o.items,
       users: o.users,
@@ -51,9 +54,11 @@ async function main(o: TargetOptions): Promise<void> {
       categories: 200,
       now,
     });
+    stage(`${shop.interactions.item.length} events; importing the catalog`);
     for (let i = 0; i < shop.items.length; i += 1000) await gu.putItems(shop.items.slice(i, i + 1000));
     const d = shop.interactions;
     for (const name of SERVED) {
+      stage(`fitting ${name}`);
       const recipe = createRecipe(name);
       await recipe.fit(d);
       const id = `${name}-bench`;
@@ -74,6 +79,7 @@ async function main(o: TargetOptions): Promise<void> {
       );
       await gu.promote(id);
     }
+    stage('loading real-time state');
     // Each shopper's real-time state holds their latest events, as the stream processor would have left it.
     let r = 0;
     while (r < d.user.length) {

@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import { Command } from 'commander';
-import { columnsOf, detectDelimiter, EVENT_TYPES, splitDelimited, type Gu } from '@gu/core';
+import { delimitedRows, EVENT_TYPES, type Gu } from '@gu/core';
 import { loadDataset } from '../io/datasets.js';
 import { openGu } from '../io/gu.js';
 import { readLines } from '../io/lines.js';
@@ -20,25 +20,17 @@ interface Summary {
 /** Items or users as JSON Lines in the API's shape, or items as CSV (item_id,title,categories,price,…). */
 async function* records(file: string, kind: 'items' | 'users'): AsyncGenerator<unknown> {
   if (kind === 'items' && extname(file).toLowerCase() === '.csv') {
-    let col: Record<string, number> | undefined;
-    let delimiter = ',';
-    for await (const line of readLines(file)) {
-      if (!line.trim()) continue;
-      if (!col) {
-        delimiter = detectDelimiter(line);
-        col = columnsOf(splitDelimited(line, delimiter), {
-          itemId: ['item_id', 'itemid', 'product_id', 'sku'],
-          title: ['title', 'name'],
-          categories: ['categories', 'category'],
-          price: ['price'],
-          currency: ['currency'],
-          brand: ['brand'],
-          imageUrl: ['image_url', 'imageurl', 'image'],
-          available: ['available'],
-        });
-        continue;
-      }
-      const f = splitDelimited(line, delimiter);
+    const names = {
+      itemId: ['item_id', 'itemid', 'product_id', 'sku'],
+      title: ['title', 'name'],
+      categories: ['categories', 'category'],
+      price: ['price'],
+      currency: ['currency'],
+      brand: ['brand'],
+      imageUrl: ['image_url', 'imageurl', 'image'],
+      available: ['available'],
+    };
+    for await (const { fields: f, col } of delimitedRows(readLines(file), names, ['itemId'], 'catalog CSV')) {
       const get = (c: number) => (c >= 0 ? f[c]?.trim() || undefined : undefined);
       yield {
         itemId: get(col.itemId),

@@ -1,7 +1,11 @@
+import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { loadConfig, startServer } from '@gu/server';
+import { isWebBuild, loadConfig, startServer, webPlugin } from '@gu/server';
 import { findDemoData, seedDemo } from '../io/demo.js';
 import { Progress } from '../io/progress.js';
+
+/** The built storefront and dashboard: GU_WEB_DIR, else packages/web/dist beside this package. */
+const webBuild = () => process.env.GU_WEB_DIR || resolve(import.meta.dirname, '../../../web/dist');
 
 interface StartFlags {
   data: string;
@@ -18,7 +22,9 @@ export const startCommand = new Command('start')
   .option('--no-demo', 'start empty instead of seeding the demo shop on the first run')
   .action(async (flags: StartFlags) => {
     const config = loadConfig({ store: `sqlite:${flags.data}`, host: flags.host, port: flags.port });
-    const server = await startServer(config);
+    // Without a build the API still serves; the plugin logs it and / shows how to build.
+    const web = webBuild();
+    const server = await startServer(config, [webPlugin({ dir: web, publicKey: config.publicKey })]);
     const { gu, app } = server;
     const firstRun = gu.catalog.size === 0 && (await gu.stores.log.last()) === 0;
     const demo = firstRun && flags.demo ? findDemoData() : undefined;
@@ -36,6 +42,12 @@ export const startCommand = new Command('start')
       [
         '',
         `Gu is running at ${server.url}`,
+        ...(isWebBuild(web)
+          ? [
+              `  storefront    ${server.url}/`,
+              `  dashboard     ${server.url}/admin   (sign in with the secret key)`,
+            ]
+          : [`  storefront    not built (npm run build)`]),
         `  API docs      ${server.url}/docs`,
         `  public key    ${config.publicKey}   (events and recommendations; safe in web pages)`,
         `  secret key    ${config.secretKey}   (admin; keep it private)`,

@@ -93,12 +93,21 @@ const itemSchema = z
   })
   .strict();
 
-/** Validates a catalog item, filling defaults (VND, available, now). */
-export function validateItem(input: unknown, now: number): Validated<Item> {
-  const parsed = itemSchema.safeParse(input);
+/** Parses with a schema whose createdAt is optional; a missing one becomes now. */
+function withCreatedAt<T extends { createdAt?: string | number }>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  now: number,
+): Validated<Omit<T, 'createdAt'> & { createdAt: number }> {
+  const parsed = schema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const { createdAt, ...rest } = parsed.data;
   return { ok: true, value: { ...rest, createdAt: createdAt === undefined ? now : epochMs(createdAt) } };
+}
+
+/** Validates a catalog item, filling defaults (VND, available, now). */
+export function validateItem(input: unknown, now: number): Validated<Item> {
+  return withCreatedAt(itemSchema, input, now);
 }
 
 const userSchema = z
@@ -115,10 +124,7 @@ const userSchema = z
 
 /** Validates a user; personal data is kept apart so that adapters can encrypt it. */
 export function validateUser(input: unknown, now: number): Validated<User> {
-  const parsed = userSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
-  const { createdAt, ...rest } = parsed.data;
-  return { ok: true, value: { ...rest, createdAt: createdAt === undefined ? now : epochMs(createdAt) } };
+  return withCreatedAt(userSchema, input, now);
 }
 
 /** A batch split into what is valid and what is not, each rejection with its index and reasons. */

@@ -56,14 +56,8 @@ export interface TrainingReport {
   quality: Awaited<ReturnType<typeof loadTrainingData>>['quality'];
 }
 
-export const DEFAULT_TRAINING_RECIPES: RecipeName[] = [
-  'popular',
-  'trending',
-  'similar-items',
-  'bought-together',
-  'user-personalization',
-  'personalized-ranking',
-];
+/** Every recipe but the random baseline, which nobody serves. */
+export const DEFAULT_TRAINING_RECIPES: RecipeName[] = RECIPE_NAMES.filter((r) => r !== 'random');
 
 /**
  * Gu's use cases over its ports: ingest, real-time state, serving, catalog and users, models and their

@@ -96,34 +96,25 @@ export const recommendationRoutes = (o: AppOptions) => async (app: FastifyInstan
     properties: { n, key: { type: 'string' } },
     additionalProperties: false,
   } as const;
-  app.get<{ Params: { itemId: string }; Querystring: { n: number } }>(
-    '/v1/items/:itemId/similar',
-    {
-      config: { access: 'public' },
-      schema: {
-        summary: 'Customers who viewed this also viewed',
-        tags: ['recommendations'],
-        params: itemParams,
-        querystring: nQuery,
-        response: { 200: itemsReply },
+  const itemLists = [
+    ['similar', 'Customers who viewed this also viewed', (id: string, k: number) => gu.similar(id, k)],
+    ['bought-together', 'Frequently bought together', (id: string, k: number) => gu.boughtTogether(id, k)],
+  ] as const;
+  for (const [path, summary, list] of itemLists)
+    app.get<{ Params: { itemId: string }; Querystring: { n: number } }>(
+      `/v1/items/:itemId/${path}`,
+      {
+        config: { access: 'public' },
+        schema: {
+          summary,
+          tags: ['recommendations'],
+          params: itemParams,
+          querystring: nQuery,
+          response: { 200: itemsReply },
+        },
       },
-    },
-    async (request) => ({ items: gu.similar(request.params.itemId, request.query.n) }),
-  );
-  app.get<{ Params: { itemId: string }; Querystring: { n: number } }>(
-    '/v1/items/:itemId/bought-together',
-    {
-      config: { access: 'public' },
-      schema: {
-        summary: 'Frequently bought together',
-        tags: ['recommendations'],
-        params: itemParams,
-        querystring: nQuery,
-        response: { 200: itemsReply },
-      },
-    },
-    async (request) => ({ items: gu.boughtTogether(request.params.itemId, request.query.n) }),
-  );
+      async (request) => ({ items: list(request.params.itemId, request.query.n) }),
+    );
   for (const recipe of ['popular', 'trending'] as const)
     app.get<{ Querystring: { n: number; category?: string } }>(
       `/v1/${recipe}`,

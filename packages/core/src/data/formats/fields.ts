@@ -85,3 +85,48 @@ export function columnsOf<K extends string>(
   for (const key of Object.keys(names) as K[]) out[key] = columnOf(header, names[key]);
   return out;
 }
+
+export interface DelimitedRow<K extends string> {
+  fields: string[];
+  /** 1-based line number in the file. */
+  line: number;
+  /** Position of each named column, -1 where the header lacks it. */
+  col: Record<K, number>;
+  /** Number of header columns. */
+  width: number;
+}
+
+/**
+ * The data rows of a delimited file with a header line: a BOM and blank lines are skipped, the delimiter is
+ * read off the header, named columns are located by any of their names. A file without a header, or whose
+ * header lacks a required column, is an error naming what was expected.
+ */
+export async function* delimitedRows<K extends string>(
+  lines: AsyncIterable<string>,
+  names: Record<K, readonly string[]>,
+  required: readonly NoInfer<K>[],
+  what: string,
+): AsyncGenerator<DelimitedRow<K>> {
+  let delimiter = ',';
+  let header: { col: Record<K, number>; width: number } | undefined;
+  let line = 0;
+  for await (const raw of lines) {
+    line++;
+    const text = raw.replace(/^\uFEFF/, '');
+    if (!text.trim()) continue;
+    if (header) {
+      yield { fields: splitDelimited(text, delimiter), line, ...header };
+      continue;
+    }
+    delimiter = detectDelimiter(text);
+    const fields = splitDelimited(text, delimiter);
+    const col = columnsOf(fields, names);
+    const missing = required.filter((k) => col[k] < 0);
+    if (missing.length)
+      throw new Error(
+        `${what} header must name ${missing.map((k) => names[k][0]).join(', ')} (found: ${fields.join(', ')})`,
+      );
+    header = { col, width: fields.length };
+  }
+  if (!header) throw new Error(`the file is empty: expected a ${what} header and rows`);
+}

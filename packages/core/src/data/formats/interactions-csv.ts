@@ -1,5 +1,5 @@
 import { InteractionsBuilder, type Interactions } from '../interactions.js';
-import { columnsOf, detectDelimiter, parseEventType, parseTimestamp, splitDelimited } from './fields.js';
+import { delimitedRows, parseEventType, parseTimestamp } from './fields.js';
 import { QualityCounter, type DataQuality } from './quality.js';
 
 export interface ParsedInteractions {
@@ -32,44 +32,28 @@ const COLUMNS = {
 export async function parseInteractionsCsv(lines: AsyncIterable<string>): Promise<ParsedInteractions> {
   const builder = new InteractionsBuilder();
   const quality = new QualityCounter();
-  let delimiter = ',';
-  let col: Record<keyof typeof COLUMNS, number> | undefined;
-  let width = 0;
-  let lineNo = 0;
-  for await (const raw of lines) {
-    lineNo++;
-    const line = raw.replace(/^\uFEFF/, '');
-    if (!line.trim()) continue;
-    if (!col) {
-      delimiter = detectDelimiter(line);
-      const header = splitDelimited(line, delimiter);
-      col = columnsOf(header, COLUMNS);
-      const missing = (['user', 'item', 'time'] as const).filter((k) => col![k] < 0);
-      if (missing.length)
-        throw new Error(
-          `CSV header must name ${missing.map((k) => COLUMNS[k][0]).join(', ')} (found: ${header.join(', ')})`,
-        );
-      width = header.length;
-      continue;
-    }
-    const f = splitDelimited(line, delimiter);
+  for await (const { fields: f, line, col, width } of delimitedRows(
+    lines,
+    COLUMNS,
+    ['user', 'item', 'time'],
+    'CSV',
+  )) {
     if (f.length < width) {
-      quality.reject(`expected ${width} columns, found ${f.length}`, lineNo);
+      quality.reject(`expected ${width} columns, found ${f.length}`, line);
       continue;
     }
     const [user, item] = [f[col.user].trim(), f[col.item].trim()];
     const time = parseTimestamp(f[col.time]);
     const type = col.type >= 0 ? parseEventType(f[col.type]) : 0;
-    if (!user) quality.reject('empty user_id', lineNo);
-    else if (!item) quality.reject('empty item_id', lineNo);
+    if (!user) quality.reject('empty user_id', line);
+    else if (!item) quality.reject('empty item_id', line);
     else if (!Number.isFinite(time))
-      quality.reject('timestamp is not epoch seconds, epoch ms or ISO-8601', lineNo);
-    else if (type < 0) quality.reject(`unknown event_type "${f[col.type].trim()}"`, lineNo);
+      quality.reject('timestamp is not epoch seconds, epoch ms or ISO-8601', line);
+    else if (type < 0) quality.reject(`unknown event_type "${f[col.type].trim()}"`, line);
     else {
       builder.add(user, item, time, type, col.basket >= 0 ? f[col.basket].trim() : undefined);
       quality.ok();
     }
   }
-  if (!col) throw new Error('the file is empty: expected a CSV header and rows');
   return { data: builder.build(), quality: quality.report() };
 }

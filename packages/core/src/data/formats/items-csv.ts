@@ -1,6 +1,6 @@
 import type { ItemAttributes } from '../../domain/items.js';
 import type { IdIndex } from '../id-index.js';
-import { columnsOf, detectDelimiter, parseTimestamp, splitDelimited } from './fields.js';
+import { delimitedRows, parseTimestamp } from './fields.js';
 import { QualityCounter, type DataQuality } from './quality.js';
 
 const COLUMNS = {
@@ -29,26 +29,12 @@ export async function parseItemsCsv(
 ): Promise<{ info: (ItemAttributes | undefined)[]; quality: DataQuality }> {
   const info: (ItemAttributes | undefined)[] = [];
   const quality = new QualityCounter();
-  let delimiter = ',';
-  let col: Record<keyof typeof COLUMNS, number> | undefined;
-  let lineNo = 0;
-  for await (const raw of lines) {
-    lineNo++;
-    const line = raw.replace(/^\uFEFF/, '');
-    if (!line.trim()) continue;
-    if (!col) {
-      delimiter = detectDelimiter(line);
-      const header = splitDelimited(line, delimiter);
-      col = columnsOf(header, COLUMNS);
-      if (col.item < 0) throw new Error(`catalog CSV header must name item_id (found: ${header.join(', ')})`);
-      continue;
-    }
-    const f = splitDelimited(line, delimiter);
+  for await (const { fields: f, line, col } of delimitedRows(lines, COLUMNS, ['item'], 'catalog CSV')) {
     const get = (c: number) => (c >= 0 ? (f[c] ?? '').trim() : '');
     const id = get(col.item);
     const price = get(col.price) ? Number(get(col.price)) : undefined;
-    if (!id) quality.reject('empty item_id', lineNo);
-    else if (price !== undefined && !(price >= 0)) quality.reject('price is not a number ≥ 0', lineNo);
+    if (!id) quality.reject('empty item_id', line);
+    else if (price !== undefined && !(price >= 0)) quality.reject('price is not a number ≥ 0', line);
     else {
       const created = get(col.createdAt) ? parseTimestamp(get(col.createdAt)) : NaN;
       info[items.intern(id)] = {

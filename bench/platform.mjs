@@ -1,0 +1,69 @@
+// Measures the running platform with `gu bench serve|ingest|freshness --json` and writes the figures, with
+// the command behind each, into BENCHMARKS.md (between the platform markers). Each run's JSON stays in
+// bench/out/. Usage: node bench/platform.mjs [--only serve,ingest,freshness] [-- extra gu bench flags]
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+const extra = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : [];
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : null;
+const runs = {
+  serve: ['bench', 'serve', '--items', '100000', '--users', '1000000', '--seconds', '10', '--connections', '50'],
+  ingest: ['bench', 'ingest', '--seconds', '10', '--connections', '50', '--batch', '100'],
+  freshness: ['bench', 'freshness', '--items', '100000', '--users', '100000', '--samples', '500'],
+};
+mkdirSync('bench/out', { recursive: true });
+const results = {};
+for (const [name, args] of Object.entries(runs)) {
+  const saved = `bench/out/${name}.json`;
+  const command = [...args, ...extra, '--json'];
+  if (only && !only.includes(name)) {
+    if (existsSync(saved)) results[name] = JSON.parse(readFileSync(saved, 'utf8'));
+    continue;
+  }
+  process.stderr.write(`\n▶ gu ${command.join(' ')}\n`);
+  const out = execFileSync('node', ['packages/cli/dist/main.js', ...command], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+  });
+  results[name] = { command: `gu ${command.join(' ')}`, ...JSON.parse(out) };
+  writeFileSync(saved, JSON.stringify(results[name], null, 2));
+}
+
+const int = (x) => (x === undefined || x === null ? '–' : Math.round(x).toLocaleString('en-US'));
+const ms = (x) => (x === undefined || x === null ? '–' : `${x} ms`);
+let md = '';
+const { serve, ingest, freshness } = results;
+if (serve) {
+  const { gu, bare, settings } = serve;
+  md += `#### Serving \`/v1/recommendations\`\n\n\`${serve.command}\`\n\n`;
+  md += `${int(settings.items)} items, ${int(settings.users)} shoppers with real-time state (${settings.eventsPerUser} events each on average), ${settings.connections} connections, ${settings.seconds} s per phase, load generator (autocannon) on the same 2 cores; setup ${gu.setupSeconds.toFixed(0)} s, server RSS ${int(gu.rssMb)} MB after setup.\n\n`;
+  md += '| what | requests/s | p50 | p99 | max | non-2xx |\n|---|---|---|---|---|---|\n';
+  md += `| bare Fastify hello-JSON (same run) | ${int(bare.requestsPerSecond)} | ${ms(bare.p50Ms)} | ${ms(bare.p99Ms)} | ${ms(bare.maxMs)} | ${bare.non2xx} |\n`;
+  for (const [label, r] of [['home (user-personalization, random shopper)', gu.home], ['pdp (similar-items for an item, random shopper)', gu.pdp]])
+    md += `| ${label} | ${int(r.requestsPerSecond)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${ms(r.maxMs)} | ${r.non2xx} |\n`;
+  md += `\nCache: ${int(gu.cache.hits)} hits, ${int(gu.cache.misses)} misses (shoppers drawn uniformly from ${int(settings.users)}: almost every request computes).\n\n`;
+}
+if (ingest) {
+  const { gu, bare, settings } = ingest;
+  md += `#### Ingest, durably acknowledged\n\n\`${ingest.command}\`\n\n`;
+  md += `POST /v1/events with ${settings.batch} events per request, ${settings.connections} connections, ${settings.seconds} s; each answer only after the SQLite commit (WAL, synchronous=FULL, group commit); time-ordered event ids.\n\n`;
+  md += '| what | requests/s | events/s | p50 | p99 | events acknowledged | events in the log | processor caught up |\n|---|---|---|---|---|---|---|---|\n';
+  md += `| bare Fastify hello-JSON (same run) | ${int(bare.requestsPerSecond)} | – | ${ms(bare.p50Ms)} | ${ms(bare.p99Ms)} | – | – | – |\n`;
+  md += `| Gu ingest | ${int(gu.requests.requestsPerSecond)} | ${int(gu.eventsPerSecond)} | ${ms(gu.requests.p50Ms)} | ${ms(gu.requests.p99Ms)} | ${int(gu.acknowledged)} | ${int(gu.inLog)} | ${gu.processorCaughtUpSeconds} s after the load |\n\n`;
+  md += 'The log holds more than was acknowledged: requests still in flight when the load generator stopped counting.\n\n';
+}
+if (freshness) {
+  const { gu, settings } = freshness;
+  md += `#### Freshness: event acknowledged → reflected in that shopper's recommendations\n\n\`${freshness.command}\`\n\n`;
+  md += `${int(settings.items)} items, ${int(settings.users)} shoppers. Each sample: a shopper views the item at the top of their home list; the clock starts when POST /v1/events answers and stops at the first GET /v1/recommendations without that item (seen items are excluded), polling back to back.\n\n`;
+  md += '| samples | p50 | p99 | max | polls per sample |\n|---|---|---|---|---|\n';
+  md += `| ${gu.samples} | ${ms(gu.p50Ms)} | ${ms(gu.p99Ms)} | ${ms(gu.maxMs)} | ${gu.pollsPerSample} |\n\n`;
+}
+const path = 'BENCHMARKS.md';
+const current = readFileSync(path, 'utf8');
+const [start, end] = ['<!-- platform:start -->', '<!-- platform:end -->'];
+if (!current.includes(start)) throw new Error(`${path} has no ${start} marker`);
+const stamp = `Measured ${new Date().toISOString().slice(0, 10)} by \`node bench/platform.mjs\`.\n\n`;
+writeFileSync(path, current.slice(0, current.indexOf(start) + start.length) + '\n' + stamp + md + current.slice(current.indexOf(end)));
+process.stderr.write(`\nwrote ${Object.keys(results).length} sections into ${path}\n`);
