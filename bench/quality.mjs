@@ -37,8 +37,8 @@ const runs = [
   },
   {
     id: 'retailrocket',
-    title: 'RetailRocket sample (CSV contract), temporal split, last 7 days',
-    args: ['--interactions', `${data}/sample_retailrocket.csv`, '--split', 'temporal', '--test-days', '7', '--recipes', 'popular,random,trending,similar-items,user-personalization'],
+    title: 'RetailRocket sample (CSV contract), leave-last-out',
+    args: ['--interactions', `${data}/sample_retailrocket.csv`, '--recipes', 'popular,random,trending,similar-items,user-personalization'],
   },
 ];
 

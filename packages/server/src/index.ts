@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './metrics.js';
 export * from './server.js';
 export * from './stores.js';
+export * from './web.js';

@@ -30,8 +30,13 @@ export function choleskySolve(a: ArrayLike<number>, b: ArrayLike<number>, k: num
 
 /** YᵀY + λI for a row-major n×k factor matrix Y, as a k×k Float64Array. */
 export function gramian(y: Float32Array, n: number, k: number, lambda: number): Float64Array {
+  return finishGramian(gramianPart(y, 0, n, k), k, lambda);
+}
+
+/** The upper triangle of Σ_r y_r y_rᵀ over rows start..end-1: a part of YᵀY that threads can sum. */
+export function gramianPart(y: Float32Array, start: number, end: number, k: number): Float64Array {
   const g = new Float64Array(k * k);
-  for (let r = 0; r < n; r++) {
+  for (let r = start; r < end; r++) {
     const o = r * k;
     for (let i = 0; i < k; i++) {
       const yi = y[o + i];
@@ -39,6 +44,18 @@ export function gramian(y: Float32Array, n: number, k: number, lambda: number): 
       for (let j = i; j < k; j++) g[i * k + j] += yi * y[o + j];
     }
   }
+  return g;
+}
+
+/** Sums parts of YᵀY (upper triangles), adds λI and mirrors the upper triangle into the lower one. */
+export function finishGramian(
+  parts: Float64Array | readonly Float64Array[],
+  k: number,
+  lambda: number,
+): Float64Array {
+  const list = parts instanceof Float64Array ? [parts] : parts;
+  const g = new Float64Array(k * k);
+  for (const part of list) for (let x = 0; x < g.length; x++) g[x] += part[x];
   for (let i = 0; i < k; i++) {
     g[i * k + i] += lambda;
     for (let j = 0; j < i; j++) g[i * k + j] = g[j * k + i];

@@ -2,8 +2,11 @@ import { balancedRanges, WorkerPool } from '../../parallel/pool.js';
 import { mulberry32 } from '../random.js';
 import type { AlsTask, AlsWorkerData } from './als-worker.js';
 import { solveRowsCg } from './cg.js';
-import { gramian } from './linear-algebra.js';
+import { finishGramian, gramianPart } from './linear-algebra.js';
 import { transpose, type Csr } from './matrix.js';
+
+/** Row ranges the Gramian is summed over (a fixed number, so results do not depend on the threads). */
+const GRAMIAN_PARTS = 8;
 
 export interface AlsParams {
   factors: number;
@@ -43,17 +46,39 @@ export async function trainAls(
 
   const data: AlsWorkerData = { users, items, userItems, itemUsers, k, alpha: p.alpha, cgSteps: p.cgSteps };
   const pool = shared
-    ? new WorkerPool<AlsTask, boolean>(new URL('./als-worker.js', import.meta.url), threads, data)
+    ? new WorkerPool<AlsTask, boolean | Float64Array>(
+        new URL('./als-worker.js', import.meta.url),
+        threads,
+        data,
+      )
     : undefined;
   const userRanges = balancedRanges(userItems.ptr, threads * 4);
   const itemRanges = balancedRanges(itemUsers.ptr, threads * 4);
+  /**
+   * YᵀY of the fixed side (n·k²/2 multiply-adds), summed in GRAMIAN_PARTS fixed row ranges, on the worker
+   * threads when there are several: the same ranges either way, so the factors do not depend on the threads.
+   */
+  const fixedGramian = async (fixed: 'users' | 'items'): Promise<Float64Array> => {
+    const y = fixed === 'users' ? users : items;
+    const rows = y.length / k;
+    const step = Math.ceil(rows / GRAMIAN_PARTS);
+    const tasks = Array.from({ length: GRAMIAN_PARTS }, (_, t) => ({
+      kind: 'gramian' as const,
+      side: fixed,
+      start: Math.min(rows, t * step),
+      end: Math.min(rows, (t + 1) * step),
+    }));
+    const parts = pool
+      ? ((await pool.run(tasks)) as Float64Array[])
+      : tasks.map((t) => gramianPart(y, t.start, t.end, k));
+    return finishGramian(parts, k, p.regularization);
+  };
   try {
     for (let it = 0; it < p.iterations; it++) {
       for (const side of ['users', 'items'] as const) {
-        const fixed = side === 'users' ? items : users;
-        const yty = gramian(fixed, fixed.length / k, k, p.regularization);
+        const yty = await fixedGramian(side === 'users' ? 'items' : 'users');
         const ranges = side === 'users' ? userRanges : itemRanges;
-        if (pool) await pool.run(ranges.map(([start, end]) => ({ side, start, end, yty })));
+        if (pool) await pool.run(ranges.map(([start, end]) => ({ kind: 'solve', side, start, end, yty })));
         else if (side === 'users') solveRowsCg(users, items, yty, userItems, p.alpha, k, p.cgSteps);
         else solveRowsCg(items, users, yty, itemUsers, p.alpha, k, p.cgSteps);
       }

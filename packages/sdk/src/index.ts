@@ -1,0 +1,12 @@
+export { GuClient, type GuClientOptions, type RecommendationParams } from './client.js';
+export { EventRejectedError, GuApiError } from './errors.js';
+export { formatPrice, formatVnd, type Locale } from './format.js';
+export { createIdGenerator, ulid, ulidTime } from './ids.js';
+export { MESSAGES } from './messages.js';
+export { SESSION_IDLE_MS } from './session.js';
+export { MemoryStorage, type StorageLike } from './storage.js';
+export type { Timers } from './stream.js';
+export type { TrackerEnvironment } from './environment.js';
+export { Tracker, type TrackerOptions, type TrackInput } from './tracker.js';
+export { mountWidget, type WidgetHandle, type WidgetOptions } from './widget.js';
+export * from './types.js';
