@@ -44,6 +44,11 @@ export interface RecommendOptions {
   exclude?: Int32Array;
   /** Rank only these items (personalized ranking, filters). */
   candidates?: Int32Array;
+  /**
+   * With candidates: also rank every item the recipe's sparse terms reach from the query (the first stage of
+   * two-stage retrieval on a large catalog). Recipes without sparse terms ignore it.
+   */
+  addLinked?: boolean;
 }
 
 /**

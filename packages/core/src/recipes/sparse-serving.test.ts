@@ -98,3 +98,19 @@ test('the conjugate-gradient fold-in converges to the exact (Cholesky) user vect
     }
   }
 });
+
+test('addLinked ranks what the item links and neighbour sessions reach, besides the given candidates', async () => {
+  const recipe = createRecipe('user-personalization', { factors: 8, iterations: 4 });
+  await recipe.fit(data, { threads: 1 });
+  const tribeA = queryOf(-1, [{ item: data.itemIds.indexOf('i1') }, { item: data.itemIds.indexOf('i2') }]);
+  const [linked] = recipe.recommend([tribeA], 5, { candidates: new Int32Array(0), addLinked: true });
+  assert.ok(linked.length > 0, 'links reach items with no candidate given');
+  for (const s of linked)
+    assert.ok(Number(data.itemIds[s.item].slice(1)) < 10, `${data.itemIds[s.item]} is tribe A`);
+  // Linked items plus every item as a candidate rank exactly as every item alone.
+  const all = Int32Array.from(data.itemIds.keys());
+  assert.deepEqual(
+    recipe.recommend([tribeA], 5, { candidates: all, addLinked: true }),
+    recipe.recommend([tribeA], 5, { candidates: all }),
+  );
+});

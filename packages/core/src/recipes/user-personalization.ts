@@ -70,6 +70,7 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
   private neighbors: SessionKnn;
   private scratch: Float32Array = new Float32Array(0);
   private sparse = new SparseScores(0);
+  private sparseVotes = new SparseScores(0);
 
   constructor(params: Partial<UserPersonalizationParams> = {}) {
     super();
@@ -115,6 +116,7 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
     this.yty = gramian(items, n, k, this.params.regularization);
     this.scratch = new Float32Array(n);
     this.sparse = new SparseScores(n);
+    this.sparseVotes = new SparseScores(n);
   }
 
   /** The fold-in strengths r_i of the query's items: event weights, recent events weighted up. */
@@ -210,35 +212,42 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
   override recommend(queries: readonly Query[], n: number, options: RecommendOptions = {}): ScoredItem[][] {
     if (!options.candidates) return super.recommend(queries, n, options);
     const { blend } = this.params;
-    const candidates = options.candidates.filter((i) => i >= 0 && i < this.numItems);
+    const given = options.candidates.filter((i) => i >= 0 && i < this.numItems);
     const total = this.scratch;
-    const term = new Float64Array(candidates.length);
-    // Each term is scaled over all candidates, seen ones included, as the dense form scales over all items.
-    const addTerm = (weight: number) => {
-      let max = 0;
-      for (const v of term) max = Math.max(max, Math.abs(v));
-      if (max > 0) candidates.forEach((i, c) => (total[i] += (term[c] * weight) / max));
-    };
+    const [links, votes] = [this.sparse, this.sparseVotes];
     return queries.map((query) => {
+      // The sparse terms first: with addLinked, what they reach joins the candidates.
+      if (blend.items > 0)
+        this.session.accumulate(query, (j, v) => links.add(j, v, this.session.baseScore(j)));
+      if (blend.sessions > 0) this.neighbors.addScores(query, (j, v) => votes.add(j, v));
+      const candidates = options.addLinked
+        ? union(given, strongest(links, LINKED_PER_TERM), strongest(votes, LINKED_PER_TERM))
+        : given;
+      const term = new Float64Array(candidates.length);
+      // Each term is scaled over all candidates, seen ones included, as the dense form scales over all items.
+      const addTerm = (weight: number) => {
+        let max = 0;
+        for (const v of term) max = Math.max(max, Math.abs(v));
+        if (max > 0) candidates.forEach((i, c) => (total[i] += (term[c] * weight) / max));
+      };
       for (const i of candidates) total[i] = 0;
       if (blend.factors > 0) {
         const x = this.foldIn(query);
         candidates.forEach((i, c) => (term[c] = this.affinity(x, i)));
         addTerm(blend.factors);
       }
-      const acc = this.sparse;
       if (blend.items > 0) {
-        this.session.accumulate(query, (j, v) => acc.add(j, v, this.session.baseScore(j)));
-        candidates.forEach((i, c) => (term[c] = acc.isTouched(i) ? acc.get(i) : this.session.baseScore(i)));
+        candidates.forEach(
+          (i, c) => (term[c] = links.isTouched(i) ? links.get(i) : this.session.baseScore(i)),
+        );
         addTerm(blend.items);
-        acc.reset();
       }
       if (blend.sessions > 0) {
-        this.neighbors.addScores(query, (j, v) => acc.add(j, v));
-        candidates.forEach((i, c) => (term[c] = acc.get(i)));
+        candidates.forEach((i, c) => (term[c] = votes.get(i)));
         addTerm(blend.sessions);
-        acc.reset();
       }
+      links.reset();
+      votes.reset();
       if (options.excludeSeen ?? true)
         for (const i of query.items) if (i >= 0 && i < total.length) total[i] = -Infinity;
       if (options.exclude)
@@ -286,6 +295,22 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
     const viaSession = this.session.explain(query, item);
     return viaSession.item !== undefined ? viaSession : { type: 'similar-users' };
   }
+}
+
+/** With addLinked, each sparse term adds at most this many of its strongest items to the candidates. */
+const LINKED_PER_TERM = 200;
+
+/** The n items with the largest accumulated scores. */
+function strongest(scores: SparseScores, n: number): Int32Array {
+  if (scores.touched.length <= n) return Int32Array.from(scores.touched);
+  return Int32Array.from(topK(scores.values, n, Int32Array.from(scores.touched)), (s) => s.item);
+}
+
+/** The distinct items of the lists, in first-seen order. */
+function union(...lists: ArrayLike<number>[]): Int32Array {
+  const seen = new Set<number>();
+  for (const list of lists) for (let i = 0; i < list.length; i++) seen.add(list[i]);
+  return Int32Array.from(seen);
 }
 
 /** Scales scores so that the largest magnitude equals weight. */

@@ -63,7 +63,6 @@ type Ranked = { items: RecommendedItem[]; recipe: RecipeName; model?: LiveModel 
  * its dense factor term from costing catalog × factors multiply-adds on every request.
  */
 export const FULL_SCORING_MAX_ITEMS = 5000;
-const RETRIEVE_PER_ITEM = 50;
 const RETRIEVE_POPULAR = 300;
 const RETRIEVE_TRENDING = 100;
 
@@ -245,11 +244,11 @@ export class Recommender {
     const exclude = [...this.blockedItems(model), ...model.indices(o.exclude ?? []).filter((i) => i >= 0)];
     const candidates = o.predicate
       ? this.candidates(model, o.predicate)
-      : model.version.recipe === 'user-personalization' &&
-          model.itemIds.length > (this.deps.fullScoringMaxItems ?? FULL_SCORING_MAX_ITEMS)
-        ? this.retrieve(model, items)
+      : this.twoStage(model)
+        ? this.retrieve(model)
         : undefined;
     const [scored] = model.recipe.recommend([query], o.n, {
+      addLinked: candidates !== undefined && !o.predicate,
       excludeSeen: o.excludeSeen,
       exclude: Int32Array.from(exclude),
       candidates,
@@ -267,24 +266,18 @@ export class Recommender {
     });
   }
 
-  /** Candidates for a large catalog: neighbours of the latest history items, best sellers, trending items. */
-  private retrieve(model: LiveModel, history: readonly string[]): Int32Array {
-    const models = this.deps.models();
-    const out = new Set<number>();
-    const add = (id: string) => {
-      const i = model.indexOf(id);
-      if (i >= 0) out.add(i);
-    };
-    const similar = models['similar-items'];
-    if (similar)
-      for (const id of history.slice(-10)) {
-        const i = similar.indexOf(id);
-        if (i >= 0)
-          for (const s of similar.recipe.similarItems(i, RETRIEVE_PER_ITEM)) add(similar.itemIds[s.item]);
-      }
-    for (const id of this.topIds('popular', RETRIEVE_POPULAR)) add(id);
-    for (const id of this.topIds('trending', RETRIEVE_TRENDING)) add(id);
-    return Int32Array.from(out);
+  private twoStage(model: LiveModel): boolean {
+    const limit = this.deps.fullScoringMaxItems ?? FULL_SCORING_MAX_ITEMS;
+    return model.version.recipe === 'user-personalization' && model.itemIds.length > limit;
+  }
+
+  /**
+   * First-stage candidates for a large catalog: the best sellers and what is trending, to which the recipe
+   * adds what its item links and neighbour sessions reach from the history (addLinked).
+   */
+  private retrieve(model: LiveModel): Int32Array {
+    const ids = [...this.topIds('popular', RETRIEVE_POPULAR), ...this.topIds('trending', RETRIEVE_TRENDING)];
+    return Int32Array.from(new Set(ids.map((id) => model.indexOf(id)).filter((i) => i >= 0)));
   }
 
   /** A recipe's overall top list, recomputed at most once a second (it changes with every event, slowly). */
