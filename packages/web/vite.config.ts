@@ -27,13 +27,16 @@ function precompress(): Plugin {
   };
 }
 
-/** Two single-page apps: the storefront (index.html → /) and the dashboard (admin/index.html → /admin). */
+/**
+ * Two single-page apps, the storefront (index.html → /) and the dashboard (admin/index.html → /admin), and a
+ * plain page embedding the SDK's widget as any shop would (embed/index.html → /embed).
+ */
 export default defineConfig({
   plugins: [react(), precompress()],
   build: {
     outDir: 'dist',
     rolldownOptions: {
-      input: { shop: 'index.html', admin: 'admin/index.html' },
+      input: { shop: 'index.html', admin: 'admin/index.html', embed: 'embed/index.html' },
     },
   },
   server: {

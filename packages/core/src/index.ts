@@ -33,3 +33,4 @@ export * from './service/steps.js';
 export * from './service/training.js';
 export * from './service/gu.js';
 export * from './realtime/kpis.js';
+export * from './evaluation/tune.js';

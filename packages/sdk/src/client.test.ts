@@ -42,6 +42,22 @@ describe('GuClient', () => {
     assert.equal(call.headers['content-type'], undefined);
   });
 
+  it('itemsByIds: one request per 100 distinct ids, the ids comma-separated, items in order', async () => {
+    const fetch = new FakeFetch((call) => {
+      const ids = new URL(call.url, 'https://gu.test').searchParams.get('ids')!.split(',');
+      return { status: 200, body: { total: ids.length, items: ids.map((itemId) => ({ itemId })) } };
+    });
+    const client = new GuClient({ apiKey: 'pk', fetch: fetch.fetch });
+    const ids = Array.from({ length: 150 }, (_, i) => `i${i}`);
+    const items = await client.itemsByIds([...ids, 'i0', 'i1']);
+    assert.deepEqual(
+      items.map((i) => i.itemId),
+      ids,
+    );
+    assert.equal(fetch.calls.length, 2);
+    assert.ok(fetch.calls[0].url.startsWith('/v1/items?ids=i0%2Ci1%2C'));
+  });
+
   it('leaves out parameters not given', async () => {
     const { fetch, client } = setup({ items: [] }, '');
     await client.recommendations({ placement: 'home' });

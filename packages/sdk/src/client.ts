@@ -104,6 +104,18 @@ export class GuClient {
     return this.get('/v1/items', { category: p.category, q: p.q, offset: p.offset, limit: p.limit });
   }
 
+  /** Several items in one request per 100 (a widget's list at once), in the given order; unknown ids are skipped. */
+  async itemsByIds(itemIds: readonly string[]): Promise<Item[]> {
+    const unique = [...new Set(itemIds)];
+    const chunks = Array.from({ length: Math.ceil(unique.length / 100) }, (_, c) =>
+      unique.slice(c * 100, c * 100 + 100),
+    );
+    const replies = await Promise.all(
+      chunks.map((chunk) => this.get<{ items: Item[] }>('/v1/items', { ids: chunk.join(',') })),
+    );
+    return replies.flatMap((r) => r.items);
+  }
+
   item(itemId: string): Promise<Item> {
     return this.get(path`/v1/items/${itemId}`);
   }

@@ -173,7 +173,14 @@ export class Tracker {
   }
 
   /** One purchase event per order line, all with the orderId. */
-  purchase(orderId: string, lines: { itemId: string; quantity: number; price: number }[]): void {
+  /**
+   * One purchase event per order line. A line bought from a recommendation list carries that list's
+   * recommendationId, so that the revenue is attributed to the widget.
+   */
+  purchase(
+    orderId: string,
+    lines: { itemId: string; quantity: number; price: number; recommendationId?: string }[],
+  ): void {
     for (const line of lines)
       this.track({
         eventType: 'purchase',
@@ -181,6 +188,7 @@ export class Tracker {
         itemId: line.itemId,
         quantity: line.quantity,
         price: line.price,
+        ...(line.recommendationId ? { recommendationId: line.recommendationId } : {}),
       });
   }
 

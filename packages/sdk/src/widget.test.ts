@@ -43,8 +43,17 @@ const ANSWER = {
 
 function setup(options: Partial<WidgetOptions> = {}, answer: unknown = ANSWER) {
   const fetch = new FakeFetch((call) => {
-    const path = new URL(call.url, 'https://shop.vn').pathname;
+    const url = new URL(call.url, 'https://shop.vn');
+    const path = url.pathname;
     if (path === '/v1/recommendations') return { status: 200, body: answer };
+    if (path === '/v1/items') {
+      // The batch lookup: the known ones, in order; unknown ids are skipped.
+      const items = url.searchParams
+        .get('ids')!
+        .split(',')
+        .flatMap((id) => CATALOG[id] ?? []);
+      return { status: 200, body: { total: items.length, items } };
+    }
     const found = CATALOG[decodeURIComponent(path.slice('/v1/items/'.length))];
     return found
       ? { status: 200, body: found }

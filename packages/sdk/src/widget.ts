@@ -52,19 +52,6 @@ export function mountWidget(el: HTMLElement, o: WidgetOptions): WidgetHandle {
   let generation = 0;
   let cleanup: (() => void)[] = [];
 
-  /** Item details, fetched once per refresh (an item may be both recommended and the reason for another). */
-  const itemFetcher = () => {
-    const items = new Map<string, Promise<Item | undefined>>();
-    return (itemId: string): Promise<Item | undefined> => {
-      let item = items.get(itemId);
-      if (!item) {
-        item = o.client.item(itemId).catch(() => undefined);
-        items.set(itemId, item);
-      }
-      return item;
-    };
-  };
-
   const element = <K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string) => {
     const node = doc.createElement(tag);
     node.className = className;
@@ -149,7 +136,6 @@ export function mountWidget(el: HTMLElement, o: WidgetOptions): WidgetHandle {
 
   async function refresh(): Promise<void> {
     const mine = ++generation;
-    const itemOf = itemFetcher();
     try {
       const answer = await o.client.recommendations({
         userId: o.tracker.userId,
@@ -161,13 +147,17 @@ export function mountWidget(el: HTMLElement, o: WidgetOptions): WidgetHandle {
         filterValues: o.filterValues,
         explain: true,
       });
-      const details = await Promise.all(answer.items.map((s) => itemOf(s.itemId)));
-      const because = [
-        ...new Set(answer.items.map((s) => s.reason?.itemId).filter((id) => id !== undefined)),
-      ];
+      // The recommended items and the ones their reasons name, in one lookup.
+      const because = answer.items.map((s) => s.reason?.itemId).filter((id) => id !== undefined);
+      const found = new Map(
+        (await o.client.itemsByIds([...answer.items.map((s) => s.itemId), ...because])).map((i) => [
+          i.itemId,
+          i,
+        ]),
+      );
+      const details = answer.items.map((s) => found.get(s.itemId));
       const titles = new Map<string, string>();
-      for (const [i, item] of (await Promise.all(because.map(itemOf))).entries())
-        if (item?.title) titles.set(because[i], item.title);
+      for (const id of because) if (found.get(id)?.title) titles.set(id, found.get(id)!.title);
       if (mine !== generation) return; // destroyed, or a newer refresh is under way
       const shown = answer.items
         .map((scored, i) => ({ scored, item: details[i] }))

@@ -294,6 +294,21 @@ describe('the HTTP API', () => {
       assertError(await request(app, 'GET', '/v1/items?color=red', { key: PUBLIC }), 400, 'INVALID_REQUEST');
     });
 
+    it('looks items up by id in one request, in the given order, skipping unknown ids', async () => {
+      const res = await request(app, 'GET', '/v1/items?ids=giay-03,nope,giay-01', { key: PUBLIC });
+      const found = res.json() as { total: number; items: ItemPayload[] };
+      assert.deepEqual(
+        found.items.map((i) => i.itemId),
+        ['giay-03', 'giay-01'],
+      );
+      const many = Array.from({ length: 101 }, (_, i) => `x${i}`).join(',');
+      assertError(
+        await request(app, 'GET', `/v1/items?ids=${many}`, { key: PUBLIC }),
+        400,
+        'INVALID_REQUEST',
+      );
+    });
+
     it('upserts users, refusing invalid ones', async () => {
       const res = await request(app, 'PUT', '/v1/users', {
         body: [

@@ -29,7 +29,8 @@ const notBuilt = `<!doctype html><meta charset="utf-8"><title>Gu</title>
 restart. The API is at <a href="/docs">/docs</a>.</p></body>`;
 
 /**
- * The storefront (`/`) and the admin dashboard (`/admin`), both single-page apps built by Vite: hashed assets
+ * The storefront (`/`), the admin dashboard (`/admin`) and the widget embedded in a plain page (`/embed`),
+ * built by Vite: hashed assets
  * under /assets/ are cached for a year (brotli or gzip twins served when the browser takes them), pages are
  * revalidated on every load, and any client route (`/p/123`, `/admin/models`) gets its app's index.html.
  * `GET /v1/config` tells a page served elsewhere (the Vite dev server) the public key.
@@ -62,6 +63,10 @@ export const webPlugin = (o: WebOptions) => async (app: FastifyInstance) => {
   const shopPage = injectPublicKey(readFileSync(join(dir, 'index.html'), 'utf8'), o.publicKey);
   const adminFile = join(dir, 'admin', 'index.html');
   const adminPage = existsSync(adminFile) ? readFileSync(adminFile, 'utf8') : notBuilt;
+  const embedFile = join(dir, 'embed', 'index.html');
+  const embedPage = existsSync(embedFile)
+    ? injectPublicKey(readFileSync(embedFile, 'utf8'), o.publicKey)
+    : notBuilt;
 
   await app.register(fastifyStatic, {
     root: join(dir, 'assets'),
@@ -81,6 +86,7 @@ export const webPlugin = (o: WebOptions) => async (app: FastifyInstance) => {
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
   app.get('/', { schema: { hide: true } }, async (_request, reply) => page(shopPage, reply));
   app.get('/admin', { schema: { hide: true } }, async (_request, reply) => page(adminPage, reply));
+  app.get('/embed', { schema: { hide: true } }, async (_request, reply) => page(embedPage, reply));
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     const path = request.url.split('?')[0];
     // An unknown API route stays a coded JSON 404; a missing file is no page either.

@@ -115,13 +115,16 @@ describe('storefront and dashboard in Chromium', { skip, timeout: 120_000 }, () 
         await page.waitForURL(`**/p/${next}`);
         await page.locator('.product-title').waitFor();
         await widget('pdp');
+        // Bought later, it is credited to that list (attributed revenue).
+        await page.getByRole('button', { name: 'Thêm vào giỏ', exact: true }).click();
+        await page.locator('.toast').waitFor();
         await page.goBack();
         await page.locator('.product-title').waitFor();
       }
       await page.goBack();
       await page.locator('[data-list="items"] [data-item-id]').first().waitFor();
     }
-    assert.equal(await page.getByTestId('cart-count').textContent(), '2');
+    assert.equal(await page.getByTestId('cart-count').textContent(), '3');
   });
 
   it('shows different recommendations on the home page after the views, leaning to that category', async (t) => {
@@ -153,9 +156,9 @@ describe('storefront and dashboard in Chromium', { skip, timeout: 120_000 }, () 
     const before = await shop.api('/v1/admin/kpis?window=60');
     await page.getByRole('link', { name: 'Giỏ hàng' }).click();
     await page.locator('.cart-line').first().waitFor();
-    assert.equal(await page.locator('.cart-line').count(), 2);
+    assert.equal(await page.locator('.cart-line').count(), 3);
     await page.locator('.cart-line').first().getByRole('button', { name: 'Tăng' }).click();
-    assert.equal(await page.getByTestId('cart-count').textContent(), '3');
+    assert.equal(await page.getByTestId('cart-count').textContent(), '4');
     const total = await page.getByTestId('cart-total').textContent();
     await widget('cart');
     await shot('04-cart', { fullPage: true });
@@ -184,6 +187,10 @@ describe('storefront and dashboard in Chromium', { skip, timeout: 120_000 }, () 
     assert.ok(kpis.revenue > before.revenue);
     assert.ok(kpis.widgets.home?.impressions > 0, 'home impressions were reported');
     assert.ok(kpis.widgets.pdp?.clicks >= 1, 'the click on a pdp recommendation was reported');
+    assert.ok(
+      kpis.attributedRevenue > before.attributedRevenue,
+      'the item bought from a list is credited to it',
+    );
   });
 
   it('signs in and keeps what the anonymous session viewed (merge)', async () => {
@@ -255,6 +262,43 @@ describe('storefront and dashboard in Chromium', { skip, timeout: 120_000 }, () 
       'the key is kept for the session',
     );
     await desk.close();
+  });
+
+  it('embeds the SDK widget in a plain page: items with reasons, impressions and a click with the list id', async () => {
+    const other = await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: 'vi-VN' });
+    const embed = await other.newPage();
+    embed.on('pageerror', (error) => pageErrors.push(String(error)));
+    const sent = [];
+    embed.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().includes('/v1/events'))
+        sent.push(...request.postDataJSON());
+    });
+    embed.on('websocket', (socket) =>
+      socket.on('framesent', ({ payload }) => sent.push(...(JSON.parse(String(payload)).events ?? []))),
+    );
+    const product = [...aisleOf.keys()].find((id) => aisleOf.get(id) === AISLE);
+    await embed.goto(`${shop.url}/embed?item=${encodeURIComponent(product)}`);
+    const pdp = embed.locator('#gu-pdp .gu-widget__item');
+    await pdp.first().waitFor();
+    assert.ok((await embed.locator('#gu-home .gu-widget__item').count()) > 0, 'the home widget shows items');
+    assert.ok((await pdp.count()) > 0, 'the product widget shows items');
+    assert.ok((await embed.locator('.gu-widget__reason').count()) > 0, 'items say why');
+    await embed.screenshot({ path: join(SHOTS, '07-embed.png'), fullPage: true });
+    const listId = await embed.locator('#gu-pdp .gu-widget').getAttribute('data-gu-recommendation-id');
+    const clicked = await pdp.first().locator('a').getAttribute('data-gu-item-id');
+    await pdp.first().locator('a').click();
+    await embed.waitForURL(/\/p\//);
+    // The tracker flushes within 100 ms, and on leaving the page by beacon.
+    for (let t = 0; t < 50 && !sent.some((e) => e.eventType === 'recommendation_click'); t++)
+      await sleep(100);
+    const impressions = sent.filter((e) => e.eventType === 'recommendation_impression');
+    assert.ok(
+      impressions.some((e) => e.recommendationId === listId),
+      'impressions carry the list id',
+    );
+    const click = sent.find((e) => e.eventType === 'recommendation_click');
+    assert.deepEqual([click?.recommendationId, click?.itemId], [listId, clicked]);
+    await other.close();
   });
 
   it('threw no error in any page', () => {

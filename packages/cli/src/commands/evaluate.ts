@@ -8,6 +8,8 @@ import {
   numUsers,
   RECIPE_NAMES,
   temporalSplit,
+  tuneBlend,
+  type BlendTuning,
   type EvalCase,
   type Interactions,
   type RecipeName,
@@ -57,6 +59,7 @@ interface EvaluateFlags {
   recipes: RecipeName[];
   repeat?: boolean;
   popularOnAll?: boolean;
+  tune?: boolean;
   threads?: number;
   set?: Record<string, Record<string, unknown>>;
   json?: boolean;
@@ -102,6 +105,10 @@ export const evaluateCommand = new Command('evaluate')
     '--popular-on-all',
     'fit popular on all interactions, test included (how the published PopRec figures were computed)',
   )
+  .option(
+    '--tune',
+    "user-personalization: choose its blend on a validation split of the training data (each shopper's last training event) before measuring on the test cases",
+  )
   .option('--threads <n>', 'worker threads (default: all cores)', (v) => positiveInts(v)[0])
   .option('--set <recipe.param=value>', 'override a recipe parameter (repeatable)', paramSetting)
   .option('--json', 'print one JSON object with the results')
@@ -134,8 +141,16 @@ export const evaluateCommand = new Command('evaluate')
 
     const results = [];
     for (const name of flags.recipes) {
-      const recipe = createRecipe(name, flags.set?.[name] ?? {});
       const memory = peakMemory();
+      let params = flags.set?.[name] ?? {};
+      let tuning: BlendTuning | undefined;
+      if (flags.tune && (name === 'user-personalization' || name === 'personalized-ranking')) {
+        progress.start(`${name}: tuning the blend on a validation split`, 1);
+        tuning = await tuneBlend(train, params, { ks: flags.k, excludeSeen, threads: flags.threads });
+        params = { ...params, blend: tuning.blend };
+        progress.stop();
+      }
+      const recipe = createRecipe(name, params);
       progress.start(`${name}: training`, 1);
       const result = await evaluateRecipe(recipe, train, cases, {
         ks: flags.k,
@@ -148,7 +163,12 @@ export const evaluateCommand = new Command('evaluate')
         },
       });
       progress.stop();
-      results.push({ ...result, params: recipe.params, peakMemoryMb: memory.stop() });
+      results.push({
+        ...result,
+        params: recipe.params,
+        ...(tuning ? { tuning } : {}),
+        peakMemoryMb: memory.stop(),
+      });
     }
 
     const output = {

@@ -8,6 +8,7 @@ interface TrainFlags {
   data: string;
   recipes: RecipeName[];
   promote: 'gate' | 'always' | 'never';
+  tune?: boolean;
   json?: boolean;
 }
 
@@ -32,6 +33,7 @@ export const trainCommand = new Command('train')
       .choices(['gate', 'always', 'never'])
       .default('gate'),
   )
+  .option('--tune', "choose user-personalization's blend on a validation split first (slower, often better)")
   .option('--json', 'print the report as JSON')
   .action(async (flags: TrainFlags) => {
     const { gu, close } = await openGu(flags.data);
@@ -41,6 +43,7 @@ export const trainCommand = new Command('train')
       const report = await gu.train({
         recipes: flags.recipes,
         promote: flags.promote,
+        tune: flags.tune ?? false,
         onProgress: (_stage, done, total) => progress.update(done, total),
       });
       progress.stop();

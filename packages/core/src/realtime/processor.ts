@@ -90,6 +90,14 @@ export class StreamProcessor {
     return this.exclusive(() => this.consume());
   }
 
+  /** Consumes the log to its end, then runs fn before any further pass (erasure: nothing slips in between). */
+  drainThen<T>(fn: () => Promise<T> | T): Promise<T> {
+    return this.exclusive(async () => {
+      await this.consume();
+      return fn();
+    });
+  }
+
   /**
    * Runs fn between passes: no event is processed meanwhile. Loading a model (which replays the log up to the
    * position) and swapping it in happen this way, so that every batch reaches the old model or the new one.

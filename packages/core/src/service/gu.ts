@@ -214,16 +214,19 @@ export class Gu {
   async deleteUser(userId: string): Promise<{ events: number }> {
     const sessions = await this.stores.users.sessions(userId);
     const known = (await this.stores.users.get(userId)) !== undefined;
-    await this.processor.drain();
-    const [log, timeline, lake] = await Promise.all([
-      this.stores.log.erase(userId, sessions),
-      this.stores.events.erase([`u:${userId}`, ...sessions.map((s) => `s:${s}`)]),
-      this.stores.lake.erase(userId, sessions),
-    ]);
-    await this.stores.users.erase(userId);
-    this.states.erase(`u:${userId}`);
-    for (const s of sessions) this.states.erase(`s:${s}`);
-    this.cache.clear();
+    // Everything already accepted is processed first, and no pass runs while the stores are erased.
+    const [log, timeline, lake] = await this.processor.drainThen(async () => {
+      const erased = await Promise.all([
+        this.stores.log.erase(userId, sessions),
+        this.stores.events.erase([`u:${userId}`, ...sessions.map((s) => `s:${s}`)]),
+        this.stores.lake.erase(userId, sessions),
+      ]);
+      await this.stores.users.erase(userId);
+      this.states.erase(`u:${userId}`);
+      for (const s of sessions) this.states.erase(`s:${s}`);
+      this.cache.clear();
+      return erased;
+    });
     if (!known && log + timeline + lake === 0) throw new GuError('UNKNOWN_USER', `no user ${userId}`);
     await this.stores.meta.set('erasure/pending', { since: this.now() });
     return { events: log };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Item } from '../domain/items.js';
 import { validateEvent, validateItem } from '../domain/validation.js';
+import { BLEND_GRID } from '../evaluation/tune.js';
 import { decodeModel } from '../models/model-package.js';
 import type { LoggedEvent } from '../ports/event-log.js';
 import type { ModelVersion } from '../ports/model-store.js';
@@ -147,6 +148,20 @@ describe('trainVersions', () => {
     // Ids stay unique across trainings at the same instant.
     const again = await trainVersions(stores, training, { ...o, recipes: ['popular'] });
     assert.ok(!versions.some((v) => v.id === again[0].id));
+  });
+
+  test('with tune, both personal recipes serve the blend chosen on the validation split', async () => {
+    const stores = await shopStores();
+    const training = await loadTrainingData(stores, { recipes: [], now: NOW });
+    const recipes = ['user-personalization', 'personalized-ranking'] as const;
+    const [up, pr] = await trainVersions(stores, training, {
+      ...FAST_TRAINING,
+      recipes,
+      now: NOW,
+      tune: true,
+    });
+    assert.ok(BLEND_GRID.some((b) => JSON.stringify(b) === JSON.stringify(up.params.blend)));
+    assert.deepEqual(pr.params.blend, up.params.blend);
   });
 
   test('personalized-ranking is user-personalization trained once and stored under both names', async () => {

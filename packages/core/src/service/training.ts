@@ -4,6 +4,7 @@ import { InteractionsBuilder, numItems, numUsers, type Interactions } from '../d
 import { QualityCounter, type DataQuality } from '../data/formats/quality.js';
 import { evaluateRecipe, type RecipeEvaluation } from '../evaluation/evaluate.js';
 import { leaveLastOut } from '../evaluation/split.js';
+import { tuneBlend } from '../evaluation/tune.js';
 import { encodeModel } from '../models/model-package.js';
 import type { Stores } from '../ports/stores.js';
 import type { ModelVersion } from '../ports/model-store.js';
@@ -24,6 +25,8 @@ export interface TrainingOptions {
   upTo?: number;
   /** Measure each recipe offline before training it for serving (default true); off, versions carry no metrics. */
   evaluate?: boolean;
+  /** Choose user-personalization's blend on a validation split first (see tuneBlend); default off. */
+  tune?: boolean;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -89,9 +92,18 @@ export async function trainVersions(
   let personal:
     { recipe: Recipe; evaluation?: RecipeEvaluation; trainSeconds: number; params: string } | undefined;
   for (const [r, name] of o.recipes.entries()) {
-    const params = o.params?.[name] ?? {};
     const twin = name === 'personalized-ranking' || name === 'user-personalization';
-    if (twin && personal && personal.params === JSON.stringify(params)) {
+    let params = o.params?.[name] ?? {};
+    if (twin && o.tune && !personal) {
+      o.onProgress?.(`${name}: tuning the blend`, r, o.recipes.length);
+      const tuning = await tuneBlend(split.train, params, {
+        ks: [10, 20],
+        excludeSeen: true,
+        threads: o.threads,
+      });
+      params = { ...params, blend: tuning.blend };
+    }
+    if (twin && personal && (o.tune || personal.params === JSON.stringify(params))) {
       const snapshot = { ...personal.recipe.save(), recipe: name };
       const recipe = loadRecipe(snapshot);
       versions.push(await store(recipe, personal.evaluation, personal.trainSeconds));

@@ -71,7 +71,9 @@ export const adminRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
     async (request) => ({ serving: await gu.rollback(request.params.recipe) }),
   );
 
-  app.post<{ Body: { recipes?: string[]; promote?: 'gate' | 'always' | 'never' } | undefined }>(
+  app.post<{
+    Body: { recipes?: string[]; promote?: 'gate' | 'always' | 'never'; tune?: boolean } | undefined;
+  }>(
     '/v1/admin/training',
     {
       schema: {
@@ -82,6 +84,7 @@ export const adminRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
           properties: {
             recipes: { type: 'array', items: { type: 'string', enum: [...RECIPE_NAMES] }, minItems: 1 },
             promote: { type: 'string', enum: ['gate', 'always', 'never'] },
+            tune: { type: 'boolean' },
           },
           additionalProperties: false,
         },
@@ -98,7 +101,11 @@ export const adminRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
       };
       jobs.set(job.id, job);
       const recipes = body.recipes?.filter(isRecipeName);
-      gu.train({ ...(recipes ? { recipes } : {}), promote: body.promote ?? 'gate' }).then(
+      gu.train({
+        ...(recipes ? { recipes } : {}),
+        promote: body.promote ?? 'gate',
+        tune: body.tune ?? false,
+      }).then(
         (report) => Object.assign(job, { status: 'succeeded', report, finishedAt: new Date().toISOString() }),
         (error) => {
           app.log.error({ err: error }, 'training failed');

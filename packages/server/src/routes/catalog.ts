@@ -9,6 +9,9 @@ const idParam = (name: string) =>
     required: [name],
   }) as const;
 
+/** Items one `GET /v1/items?ids=` may name. */
+const MAX_LOOKUP = 100;
+
 function batchOf(body: unknown, field: 'items' | 'users'): unknown[] {
   const list = Array.isArray(body) ? body : (body as Record<string, unknown> | null)?.[field];
   if (!Array.isArray(list) || list.length === 0)
@@ -46,16 +49,17 @@ export const catalogRoutes = (o: AppOptions) => async (app: FastifyInstance) => 
       return item;
     },
   );
-  app.get<{ Querystring: { category?: string; q?: string; offset: number; limit: number } }>(
+  app.get<{ Querystring: { ids?: string; category?: string; q?: string; offset: number; limit: number } }>(
     '/v1/items',
     {
       config: { access: 'public' },
       schema: {
-        summary: 'Browse or search the available catalog',
+        summary: 'Browse or search the available catalog, or look items up by id (ids=a,b,c; at most 100)',
         tags: ['catalog'],
         querystring: {
           type: 'object',
           properties: {
+            ids: { type: 'string', minLength: 1, maxLength: 26_000 },
             category: { type: 'string', maxLength: 256 },
             q: { type: 'string', maxLength: 256 },
             offset: { type: 'integer', minimum: 0, default: 0 },
@@ -67,7 +71,15 @@ export const catalogRoutes = (o: AppOptions) => async (app: FastifyInstance) => 
       },
     },
     async (request) => {
-      const { category, q, offset, limit } = request.query;
+      const { ids, category, q, offset, limit } = request.query;
+      // A batch lookup (a widget's items at once): these items in this order, unavailable ones included.
+      if (ids !== undefined) {
+        const wanted = ids.split(',').filter(Boolean);
+        if (wanted.length > MAX_LOOKUP)
+          throw new GuError('INVALID_REQUEST', `ids names at most ${MAX_LOOKUP} items, not ${wanted.length}`);
+        const items = wanted.flatMap((id) => gu.catalog.get(id) ?? []);
+        return { total: items.length, items };
+      }
       const words = (q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
       const matches = [...gu.catalog.all()].filter(
         (item) =>

@@ -12,7 +12,7 @@ import {
   type CartLine,
 } from './cart.js';
 import { Price, ProductTile, splitTitle } from './components.js';
-import { flush, recommend, track, useItems } from './gu.js';
+import { flush, listOf, recommend, track, useItems } from './gu.js';
 import { RecoShelf } from './reco.js';
 
 function Totals({ lines }: { lines: CartLine[] }) {
@@ -163,7 +163,12 @@ export function CheckoutPage() {
     track((tracker) =>
       tracker.purchase(
         orderId,
-        lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity, price: l.price })),
+        lines.map((l) => ({
+          itemId: l.itemId,
+          quantity: l.quantity,
+          price: l.price,
+          recommendationId: listOf(l.itemId),
+        })),
       ),
     );
     await flush();

@@ -46,6 +46,18 @@ export function track(send: (t: Tracker) => void): void {
   if (mergePending.get()) mergePending.set(false);
 }
 
+/**
+ * The recommendation list each item was last opened from in this session, so that buying it later credits
+ * the widget (PRODUCT.md §2: recommendationId attributes purchases to a served list).
+ */
+const openedFrom = new Store<Record<string, string>>({}, 'gu.openedFrom');
+
+export function openedFromList(itemId: string, recommendationId: string): void {
+  openedFrom.set({ ...openedFrom.get(), [itemId]: recommendationId });
+}
+
+export const listOf = (itemId: string): string | undefined => openedFrom.get()[itemId];
+
 /** Sends whatever is queued now (before leaving a page that must not lose its events). */
 export const flush = (): Promise<void> => tracker.flush();
 
@@ -96,8 +108,20 @@ export function loadItem(itemId: string): Promise<Item | undefined> {
   return pending;
 }
 
-/** The catalog items of these ids that exist, once all are fetched (a widget shows a whole list at once). */
+/** The catalog items of these ids that exist, the missing ones in one request (a widget shows a whole list at once). */
 export async function loadItems(ids: readonly string[]): Promise<Map<string, Item>> {
+  const missing = ids.filter((id) => !known.has(id) && !loading.has(id));
+  if (missing.length) {
+    const batch = client.itemsByIds(missing).then(
+      (items) => remember(items),
+      () => undefined, // the widget shows what it has
+    );
+    for (const id of missing) {
+      const pending = batch.then(() => known.get(id));
+      loading.set(id, pending);
+      void pending.finally(() => loading.delete(id));
+    }
+  }
   const found = await Promise.all(ids.map(loadItem));
   return new Map(found.flatMap((item) => (item ? [[item.itemId, item] as const] : [])));
 }
@@ -108,8 +132,7 @@ export function useItems(ids: readonly string[]): Map<string, Item> {
   const [, setVersion] = useState(0);
   useEffect(() => {
     let live = true;
-    const missing = ids.filter((id) => !known.has(id));
-    if (missing.length) void Promise.all(missing.map(loadItem)).then(() => live && setVersion((v) => v + 1));
+    if (ids.some((id) => !known.has(id))) void loadItems(ids).then(() => live && setVersion((v) => v + 1));
     return () => {
       live = false;
     };

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Item, Reason, ScoredItem } from '@gu/sdk';
 import { useI18n, type Translate } from '../common/i18n.js';
 import { ProductCard, SkeletonGrid, splitTitle } from './components.js';
-import { loadItems, track } from './gu.js';
+import { loadItems, openedFromList, track } from './gu.js';
 
 /** A list to show: a served recommendation list (with its id, for attribution) or a recipe's answer. */
 export interface Shelf {
@@ -144,7 +144,10 @@ export function RecoShelf({
               reason={reasonText(s.reason, items, t)}
               onOpen={
                 recommendationId
-                  ? () => track((tracker) => tracker.click(recommendationId, s.itemId))
+                  ? () => {
+                      openedFromList(s.itemId, recommendationId);
+                      track((tracker) => tracker.click(recommendationId, s.itemId));
+                    }
                   : undefined
               }
             />

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+/** The built `gu` command, run as a shop's operator would. */
+const main = new URL('../main.js', import.meta.url).pathname;
+const gu = (...args: string[]) => {
+  const run = spawnSync(process.execPath, [main, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, GU_SECRET: 'cli-test-secret' },
+  });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+};
+const json = (run: ReturnType<typeof gu>) => {
+  assert.equal(run.code, 0, run.stderr);
+  return JSON.parse(run.stdout);
+};
+
+describe('gu import, train and models on a data directory', () => {
+  let dir: string;
+  let data: string;
+  before(() => {
+    dir = mkdtempSync(join(os.tmpdir(), 'gu-cli-'));
+    data = join(dir, 'data');
+    // Two tribes of shoppers, each keeping to its own aisle: enough for every recipe to learn something.
+    const items = ['item_id,title,categories,price,brand'];
+    for (let i = 0; i < 20; i++)
+      items.push(
+        `i${i},"Món ${i}, 500g",${i < 10 ? 'Đồ uống' : 'Bánh kẹo'}>${i % 2 ? 'Chai' : 'Lon'},${(i + 1) * 10_000},B${i % 3}`,
+      );
+    items.push('bad,,Đồ uống,-5,'); // a negative price: rejected with its reason
+    writeFileSync(join(dir, 'items.csv'), items.join('\n'));
+    const rows = ['user_id,item_id,timestamp,event_type'];
+    const t0 = Date.UTC(2026, 10, 1);
+    for (let u = 0; u < 60; u++)
+      for (let k = 0; k < 8; k++) {
+        const item = (u % 2 ? 10 : 0) + ((u + k * 3) % 10);
+        rows.push(
+          `u${u},i${item},${new Date(t0 + (u * 8 + k) * 3_600_000).toISOString()},${k === 7 ? 'purchase' : 'view'}`,
+        );
+      }
+    writeFileSync(join(dir, 'events.csv'), rows.join('\n'));
+    writeFileSync(
+      join(dir, 'users.jsonl'),
+      '{"userId":"u1","personal":{"email":"lan@example.vn"}}\nnot json\n',
+    );
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('imports the catalog, reporting each rejected row', () => {
+    const summary = json(gu('import', 'items', join(dir, 'items.csv'), '--data', data, '--json'));
+    assert.equal(summary.accepted, 20);
+    assert.equal(summary.rejected, 1);
+    assert.equal(summary.examples[0].id, 'bad');
+  });
+
+  test('imports users from JSON Lines; a line that is not JSON is rejected, not fatal', () => {
+    const summary = json(gu('import', 'users', join(dir, 'users.jsonl'), '--data', data, '--json'));
+    assert.deepEqual([summary.accepted, summary.rejected], [1, 1]);
+  });
+
+  test('imports interactions through ingest; importing again stores nothing twice', () => {
+    const first = json(gu('import', 'interactions', join(dir, 'events.csv'), '--data', data, '--json'));
+    assert.deepEqual([first.read, first.accepted, first.duplicates], [480, 480, 0]);
+    const again = json(gu('import', 'interactions', join(dir, 'events.csv'), '--data', data, '--json'));
+    assert.deepEqual([again.accepted, again.duplicates], [0, 480]);
+  });
+
+  test('trains versions with offline metrics and promotes them; the gate holds a second, equal training only if worse', () => {
+    const report = json(gu('train', '--data', data, '--recipes', 'popular,similar-items', '--json'));
+    assert.equal(report.versions.length, 2);
+    assert.equal(report.promoted.length, 2);
+    assert.equal(report.quality.valid, 480);
+    for (const v of report.versions) assert.equal(typeof v.metrics['ndcg@20'], 'number');
+    const again = json(gu('train', '--data', data, '--recipes', 'similar-items', '--json'));
+    assert.equal(
+      again.promoted.length + again.held.length,
+      1,
+      'the same data: promoted, or held with reasons',
+    );
+  });
+
+  test('lists versions, promotes one and rolls back, and says why when it cannot', () => {
+    const listed = json(gu('models', 'list', '--data', data, '--recipe', 'similar-items', '--json'));
+    assert.equal(listed.versions.length, 2);
+    const [newest, oldest] = listed.versions;
+    json(gu('models', 'promote', oldest.id, '--data', data, '--json'));
+    const serving = json(gu('models', 'list', '--data', data, '--json')).serving;
+    assert.equal(serving['similar-items'], oldest.id);
+    const back = json(gu('models', 'rollback', 'similar-items', '--data', data, '--json'));
+    assert.notEqual(back.serving.id, oldest.id);
+    assert.ok([newest.id, oldest.id].includes(back.serving.id));
+    const table = gu('models', 'list', '--data', data);
+    assert.match(table.stdout, /\* +similar-items-/, 'the serving version is starred');
+
+    const unknown = gu('models', 'promote', 'no-such-version', '--data', data);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no model version no-such-version/);
+    const none = gu('models', 'rollback', 'trending', '--data', data);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /no trending model is serving/);
+  });
+
+  test('refuses bad arguments with a clear message', () => {
+    const kind = gu('import', 'orders', join(dir, 'events.csv'), '--data', data);
+    assert.equal(kind.code, 1);
+    assert.match(kind.stderr, /unknown kind orders/);
+    const recipe = gu('train', '--data', data, '--recipes', 'popular,nope');
+    assert.notEqual(recipe.code, 0);
+    assert.match(recipe.stderr, /unknown recipe nope/);
+    const missing = gu('import', 'items', join(dir, 'missing.csv'), '--data', data);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /ENOENT|no such file/);
+  });
+});
