@@ -25,6 +25,12 @@ const runs = [
     label: 'user-personalization (iALS + fold-in only)',
   },
   {
+    id: 'beauty-tuned',
+    title: 'Beauty, user-personalization with its blend tuned on a validation split',
+    args: ['--interactions', `${data}/Beauty.txt`, '--recipes', 'user-personalization', '--tune'],
+    label: 'user-personalization (blend tuned)',
+  },
+  {
     id: 'diginetica',
     title: 'Diginetica (SR-GNN split), session prefix → next item, full ranking',
     args: ['--interactions', `${data}/diginetica`, '--recipes', 'popular,random,similar-items,bought-together,user-personalization'],
@@ -34,6 +40,12 @@ const runs = [
     title: 'Diginetica, user-personalization with only its session-neighbour term',
     args: ['--interactions', `${data}/diginetica`, '--recipes', 'user-personalization', '--set', 'user-personalization.blend={"factors":0,"items":0,"sessions":1}'],
     label: 'user-personalization (session neighbours only)',
+  },
+  {
+    id: 'diginetica-tuned',
+    title: 'Diginetica, user-personalization with its blend tuned on a validation split',
+    args: ['--interactions', `${data}/diginetica`, '--recipes', 'user-personalization', '--tune'],
+    label: 'user-personalization (blend tuned)',
   },
   {
     id: 'retailrocket',
@@ -65,6 +77,8 @@ for (const r of Object.values(results)) {
   const { dataset, split } = r.output;
   md += `\n#### ${r.title}\n\n\`gu ${['evaluate', ...r.args, '--k', '10,20', '--json'].map(quote).join(' ')}\`\n\n`;
   md += `${dataset.users} users · ${dataset.items} items · ${dataset.interactions} interactions · ${split.testCases} test cases\n\n`;
+  for (const x of r.output.results.filter((x) => x.tuning))
+    md += `Blend chosen on ${x.tuning.validationCases} validation cases (${x.tuning.metric}, ${x.tuning.seconds.toFixed(0)} s): ${JSON.stringify(x.tuning.blend)}; tried: ${x.tuning.validation.map((v) => `${JSON.stringify(v.blend)} ${v.value.toFixed(4)}`).join(', ')}.\n\n`;
   md += '| recipe | HR@10 | NDCG@10 | HR@20 | NDCG@20 | MRR@20 | coverage@20 | novelty@20 | gini@20 | train s | rank s | peak MB |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n';
   for (const x of r.output.results) {
     const m = x.metrics;

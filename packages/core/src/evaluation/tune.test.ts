@@ -34,3 +34,14 @@ test('tuning measures every blend of the grid on validation cases and keeps the 
   const factorsOnly = tuning.validation.find((v) => v.blend.items === 0 && v.blend.sessions === 0)!;
   assert.ok(tuning.validation[0].value > factorsOnly.value);
 });
+
+test('tuning measures an evenly spaced sample when the validation cases are many', async () => {
+  const grid = [{ factors: 0, items: 0, sessions: 1 }];
+  const tuning = await tuneBlend(
+    sessions(400),
+    { factors: 4, iterations: 1 },
+    { ks: [5], excludeSeen: true, threads: 1, grid, maxCases: 100 },
+  );
+  assert.equal(tuning.validationCases, 100);
+  assert.deepEqual(tuning.blend, grid[0]);
+});
