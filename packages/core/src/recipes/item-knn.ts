@@ -20,7 +20,10 @@ import {
 } from './recipe.js';
 import { SparseScores } from './sparse-scores.js';
 import type { Snapshot } from './snapshot.js';
-import type { ScoredItem } from './top-k.js';
+import { topK, type ScoredItem } from './top-k.js';
+
+/** How much of the popularity order the sparse path keeps at hand (more is computed on demand). */
+const POPULARITY_PREFIX = 1000;
 
 export interface ItemKnnParams {
   /** 'user': items near each other in a shopper's history; 'basket': items in the same order or cart. */
@@ -117,14 +120,19 @@ export class ItemKnnRecipe extends ScoringRecipe {
   }
 
   private derive(): void {
+    this.normI = new Float64Array(this.numItems);
+    this.normJ = new Float64Array(this.numItems);
+    this.maxOccurrence = 1;
+    for (let i = 0; i < this.numItems; i++) this.deriveItem(i);
+  }
+
+  /** The normalisers of one item, after its occurrences changed: O(1), so updates cost O(events). */
+  private deriveItem(i: number): void {
+    const n = this.co.occurrences[i];
+    this.normI[i] = n > 0 ? n ** this.params.alpha : 1;
+    this.normJ[i] = n > 0 ? n ** (1 - this.params.alpha) : 1;
+    if (n > this.maxOccurrence) this.maxOccurrence = n;
     this.popularityStale = true;
-    const { alpha } = this.params;
-    this.normI = Float64Array.from(this.co.occurrences, (n) => (n > 0 ? n ** alpha : 1));
-    this.normJ = Float64Array.from(this.co.occurrences, (n) => (n > 0 ? n ** (1 - alpha) : 1));
-    // A loop, not Math.max(...array): spreading a large catalog overflows the call stack.
-    let max = 1;
-    for (const n of this.co.occurrences) if (n > max) max = n;
-    this.maxOccurrence = max;
   }
 
   private sim(i: number, j: number, count: number): number {
@@ -197,12 +205,19 @@ export class ItemKnnRecipe extends ScoringRecipe {
       // Unlinked items score their epsilon alone: the n most popular of them are all that can make the list.
       const linked = new Set(found.map((s) => s.item));
       let added = 0;
-      for (const item of this.byPopularity()) {
-        if (added >= n) break;
-        if (blocked.has(item) || linked.has(item)) continue;
-        found.push({ item, score: this.baseScore(item) });
-        added++;
-      }
+      const fill = (order: Int32Array) => {
+        for (const item of order) {
+          if (added >= n) break;
+          if (blocked.has(item) || linked.has(item) || taken.has(item)) continue;
+          found.push({ item, score: this.baseScore(item) });
+          taken.add(item);
+          added++;
+        }
+      };
+      const taken = new Set<number>();
+      fill(this.byPopularity());
+      // Rare: so much is excluded that the prefix ran out.
+      if (added < n && this.popularityOrder?.complete === false) fill(this.byPopularity(true));
       return found.sort((a, b) => b.score - a.score || a.item - b.item).slice(0, n);
     });
   }
@@ -214,15 +229,22 @@ export class ItemKnnRecipe extends ScoringRecipe {
     return this.scratchScores;
   }
 
-  /** Items by occurrences, most first (ties to the lower index); refreshed at most once a second after updates. */
-  private popularityOrder?: { at: number; order: Int32Array };
-  private byPopularity(): Int32Array {
+  /**
+   * Items in the order of their popularity epsilon, most first, ties to the lower index (the dense form's
+   * order among unlinked items): the best POPULARITY_PREFIX only, found by a bounded heap in O(catalog), or all
+   * when more is asked. Refreshed at most once a second after updates.
+   */
+  private popularityOrder?: { at: number; order: Int32Array; complete: boolean };
+  private byPopularity(all = false): Int32Array {
     const now = performance.now();
-    if (this.popularityOrder && (!this.popularityStale || now - this.popularityOrder.at < 1000))
-      return this.popularityOrder.order;
-    const occ = this.co.occurrences;
-    const order = Int32Array.from(occ.keys()).sort((a, b) => occ[b] - occ[a] || a - b);
-    this.popularityOrder = { at: now, order };
+    const cached = this.popularityOrder;
+    if (cached && (cached.complete || !all) && (!this.popularityStale || now - cached.at < 1000))
+      return cached.order;
+    const eps = this.epsilon();
+    const keys = Float32Array.from(this.co.occurrences, (n) => eps * n);
+    const size = all ? this.numItems : Math.min(this.numItems, POPULARITY_PREFIX);
+    const order = Int32Array.from(topK(keys, size), (s) => s.item);
+    this.popularityOrder = { at: now, order, complete: size === this.numItems };
     this.popularityStale = false;
     return order;
   }
@@ -245,6 +267,7 @@ export class ItemKnnRecipe extends ScoringRecipe {
       const w = weights[e.type];
       if (w <= 0 || e.item < 0 || e.item >= this.numItems) continue;
       this.co.occurrences[e.item] += w;
+      this.deriveItem(e.item);
       const recent = e.recent ?? new Int32Array(0);
       for (let d = 1; d <= Math.min(this.params.window, recent.length); d++) {
         const j = recent[recent.length - d];
@@ -254,7 +277,6 @@ export class ItemKnnRecipe extends ScoringRecipe {
         this.bump(e.item, j, pair * this.params.backwardWeight);
       }
     }
-    this.derive();
   }
 
   private bump(i: number, j: number, amount: number): void {

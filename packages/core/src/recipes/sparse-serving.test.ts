@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventCode } from '../domain/events.js';
+import { InteractionsBuilder } from '../data/interactions.js';
 import { tribes } from './fixtures.test-util.js';
 import { queryOf, type Query } from './query.js';
 import { mulberry32 } from './random.js';
@@ -112,5 +113,26 @@ test('addLinked ranks what the item links and neighbour sessions reach, besides 
   assert.deepEqual(
     recipe.recommend([tribeA], 5, { candidates: all, addLinked: true }),
     recipe.recommend([tribeA], 5, { candidates: all }),
+  );
+});
+
+test('similar-items: the sparse ranking equals the dense one past the popularity prefix (3,000 items)', async () => {
+  const b = new InteractionsBuilder();
+  const rand = mulberry32(21);
+  // Zipf-like popularity over 3,000 items, in short histories.
+  for (let u = 0; u < 2000; u++)
+    for (let t = 0; t < 4; t++) b.add(`u${u}`, `i${Math.floor(3000 * rand() ** 3)}`, t);
+  for (let i = 0; i < 3000; i++) b.items.intern(`i${i}`);
+  const big = b.build();
+  const recipe = createRecipe('similar-items') as ScoringRecipe;
+  await recipe.fit(big, { threads: 1 });
+  const query = queryOf(-1, [{ item: 7 }, { item: 11 }]);
+  // Leave out the 1,500 most popular items: the top-up must reach beyond the first 1,000 of the order.
+  const popular = createRecipe('popular') as ScoringRecipe;
+  await popular.fit(big, { threads: 1 });
+  const exclude = popular.recommend([queryOf(-1, [])], 1500)[0].map((s) => s.item);
+  assert.deepEqual(
+    recipe.recommend([query], 30, { exclude: Int32Array.from(exclude) })[0],
+    dense(recipe, query, 30, exclude),
   );
 });
