@@ -40,6 +40,12 @@ export class ShopperStates {
     return this.states.size;
   }
 
+  /** Some shopper with history (for warming up the serving path), if any. */
+  any(): string | undefined {
+    for (const [key, state] of this.states) if (state.recent.length) return key;
+    return undefined;
+  }
+
   get(key: string): ShopperState | undefined {
     return this.states.get(key);
   }

@@ -107,7 +107,23 @@ export class Gu {
     await gu.processor.start();
     await gu.syncServing();
     await gu.processor.wake();
+    gu.warmUp();
     return gu;
+  }
+
+  /**
+   * Answers a few requests of each placement before shoppers do: the per-model caches (unavailable items,
+   * best-seller lists) and the JIT are then ready, so that the first real answer is not a fallback.
+   */
+  warmUp(): void {
+    const key = this.states.any();
+    const shopper = key?.startsWith('u:') ? { userId: key.slice(2) } : key ? { sessionId: key.slice(2) } : {};
+    const itemId =
+      this.states.get(key ?? '')?.recent.at(-1)?.itemId ?? this.catalog.all().next().value?.itemId;
+    for (let round = 0; round < 20; round++)
+      for (const placement of ['home', 'pdp', 'cart'] as const)
+        if (placement !== 'pdp' || itemId)
+          this.recommender.recommend({ ...shopper, placement, itemId, n: 10, explain: true });
   }
 
   private now(): number {
@@ -414,6 +430,7 @@ export class Gu {
         }
       }
       await this.stores.meta.delete('erasure/pending');
+      this.warmUp();
       return report;
     };
     this.training = run();
