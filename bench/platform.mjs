@@ -10,6 +10,7 @@ const runs = {
   serve: ['bench', 'serve', '--items', '100000', '--users', '1000000', '--seconds', '10', '--connections', '50'],
   ingest: ['bench', 'ingest', '--seconds', '10', '--connections', '50', '--batch', '100'],
   freshness: ['bench', 'freshness', '--items', '100000', '--users', '100000', '--samples', '500'],
+  train: ['bench', 'train', '--items', '100000', '--users', '1250000', '--events-per-user', '8'],
 };
 mkdirSync('bench/out', { recursive: true });
 const results = {};
@@ -33,7 +34,7 @@ for (const [name, args] of Object.entries(runs)) {
 const int = (x) => (x === undefined || x === null ? '–' : Math.round(x).toLocaleString('en-US'));
 const ms = (x) => (x === undefined || x === null ? '–' : `${x} ms`);
 let md = '';
-const { serve, ingest, freshness } = results;
+const { serve, ingest, freshness, train } = results;
 if (serve) {
   const { gu, bare, settings } = serve;
   md += `#### Serving \`/v1/recommendations\`\n\n\`${serve.command}\`\n\n`;
@@ -59,6 +60,13 @@ if (freshness) {
   md += `${int(settings.items)} items, ${int(settings.users)} shoppers. Each sample: a shopper views the item at the top of their home list; the clock starts when POST /v1/events answers and stops at the first GET /v1/recommendations without that item (seen items are excluded), polling back to back.\n\n`;
   md += '| samples | p50 | p99 | max | polls per sample |\n|---|---|---|---|---|\n';
   md += `| ${gu.samples} | ${ms(gu.p50Ms)} | ${ms(gu.p99Ms)} | ${ms(gu.maxMs)} | ${gu.pollsPerSample} |\n\n`;
+}
+if (train) {
+  md += `#### Training at scale\n\n\`${train.command}\`\n\n`;
+  md += `${int(train.interactions)} synthetic interactions (${int(train.settings.users)} shoppers, ${int(train.settings.items)} items), every served recipe fitted in one process on both cores; peak resident memory ${int(train.peakMemoryMb)} MB (target: 10M interactions in ≤ 5 minutes within 4 GB).\n\n`;
+  md += '| recipe | fit s |\n|---|---|\n';
+  for (const r of train.recipes) md += `| ${r.recipe} | ${r.seconds} |\n`;
+  md += `| **all** | **${train.trainSeconds}** |\n\n`;
 }
 const path = 'BENCHMARKS.md';
 const current = readFileSync(path, 'utf8');

@@ -2,9 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { createRecipe, DEFAULT_TRAINING_RECIPES } from '@gu/core';
 import { load } from '../bench/load.js';
 import { startTarget } from '../bench/run-target.js';
+import { syntheticShop } from '../bench/synthetic.js';
 import type { TargetOptions } from '../bench/target.js';
+import { peakMemory } from '../io/memory.js';
 
 interface BenchFlags {
   items: number;
@@ -218,13 +221,46 @@ async function freshness(flags: BenchFlags) {
   return { bench: 'freshness', settings: flags, machine: machine(), gu };
 }
 
-const benches = { serve, ingest, freshness };
+/**
+ * Training at scale (PRODUCT.md §8: 10M interactions in ≤ 5 minutes within 4 GB): every served recipe fitted on
+ * a synthetic shop of users × events-per-user interactions, in this process, timed one by one.
+ */
+async function train(flags: BenchFlags) {
+  const started = performance.now();
+  const shop = syntheticShop({
+    items: flags.items,
+    users: flags.users,
+    eventsPerUser: flags.eventsPerUser,
+    categories: 200,
+    now: Date.now(),
+  });
+  const memory = peakMemory();
+  const recipes = [];
+  for (const name of DEFAULT_TRAINING_RECIPES.filter((r) => r !== 'personalized-ranking')) {
+    const t0 = performance.now();
+    await createRecipe(name).fit(shop.interactions);
+    recipes.push({ recipe: name, seconds: Math.round((performance.now() - t0) / 100) / 10 });
+    process.stderr.write(`${name}: ${recipes.at(-1)!.seconds} s\n`);
+  }
+  return {
+    bench: 'train',
+    settings: flags,
+    machine: machine(),
+    interactions: shop.interactions.item.length,
+    recipes,
+    trainSeconds: Math.round(recipes.reduce((n, r) => n + r.seconds, 0) * 10) / 10,
+    peakMemoryMb: memory.stop(),
+    wallSeconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+}
+
+const benches = { serve, ingest, freshness, train };
 
 export const benchCommand = new Command('bench')
   .description(
-    "Measure the running system (PRODUCT.md §8): serve (recommendations/s and latency), ingest (events/s durably acknowledged), freshness (event acknowledged → reflected in that shopper's recommendations). Targets run in a child process; serve and ingest also measure bare Fastify in the same run.",
+    "Measure the running system (PRODUCT.md §8): serve (recommendations/s and latency), ingest (events/s durably acknowledged), freshness (event acknowledged → reflected in that shopper's recommendations), train (every served recipe fitted on users × events-per-user synthetic interactions, with peak memory). Servers run in a child process; serve and ingest also measure bare Fastify in the same run.",
   )
-  .argument('<which>', 'serve | ingest | freshness')
+  .argument('<which>', 'serve | ingest | freshness | train')
   .option('--items <n>', 'catalog size of the synthetic shop', int, 100_000)
   .option('--users <n>', 'shoppers in the synthetic shop', int, 1_000_000)
   .option('--events-per-user <n>', 'mean history length', int, 8)
@@ -235,7 +271,7 @@ export const benchCommand = new Command('bench')
   .option('--json', 'print one JSON object')
   .action(async (which: string, flags: BenchFlags) => {
     const bench = benches[which as keyof typeof benches];
-    if (!bench) throw new Error(`unknown benchmark ${which}: use serve, ingest or freshness`);
+    if (!bench) throw new Error(`unknown benchmark ${which}: use serve, ingest, freshness or train`);
     const result = await bench(flags);
     console.log(JSON.stringify(result, null, flags.json ? 2 : 1));
   });
