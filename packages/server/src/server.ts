@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Gu } from '@gu/core';
+import { closeStores, Gu } from '@gu/core';
 import { buildApp } from './app.js';
 import type { ServerConfig } from './config.js';
 import { createMetrics } from './metrics.js';
@@ -22,7 +22,6 @@ export async function createServer(
   // The app's logger, once there is an app: Gu reports through it.
   const built: { app?: FastifyInstance } = {};
   const stores = openStores(config.store, config.secret);
-  const closeStores = () => Promise.all(Object.values(stores).map((s) => s.close()));
   const gu = await Gu.open(stores, {
     deadlineMs: config.deadlineMs,
     onModelError: (error) => {
@@ -32,7 +31,7 @@ export async function createServer(
     onProcessorError: (error) => built.app?.log.error({ err: error }, 'stream processor failed'),
     onBatch: (events) => metrics.eventsProcessed.inc(events.length),
   }).catch(async (error: unknown) => {
-    await closeStores();
+    await closeStores(stores);
     throw error;
   });
   const app = await buildApp({
@@ -46,7 +45,7 @@ export async function createServer(
     plugins,
   }).catch(async (error: unknown) => {
     await gu.close();
-    await closeStores();
+    await closeStores(stores);
     throw error;
   });
   built.app = app;
@@ -69,7 +68,7 @@ export async function createServer(
     clearInterval(watch);
     stop();
     await gu.close();
-    await closeStores();
+    await closeStores(stores);
   });
   return { app, gu };
 }

@@ -2,7 +2,7 @@ import { basename, extname } from 'node:path';
 import { Command } from 'commander';
 import { delimitedRows, EVENT_TYPES, type Gu } from '@gu/core';
 import { loadDataset } from '../io/datasets.js';
-import { openGu } from '../io/gu.js';
+import { withGu } from '../io/gu.js';
 import { readLines } from '../io/lines.js';
 import { Progress } from '../io/progress.js';
 
@@ -142,9 +142,8 @@ export const importCommand = new Command('import')
   .action(async (kind: string, file: string, flags: { data: string; json?: boolean }) => {
     if (!['items', 'users', 'interactions'].includes(kind))
       throw new Error(`unknown kind ${kind}: use items, users or interactions`);
-    const { gu, close } = await openGu(flags.data);
     const progress = new Progress();
-    try {
+    await withGu(flags.data, async (gu) => {
       const summary =
         kind === 'interactions'
           ? await importInteractions(gu, file, progress)
@@ -157,7 +156,5 @@ export const importCommand = new Command('import')
         for (const e of summary.examples) console.log(`  rejected: ${JSON.stringify(e)}`);
       }
       if (summary.accepted === 0 && summary.rejected > 0) process.exitCode = 1;
-    } finally {
-      await close();
-    }
+    });
   });

@@ -1,24 +1,12 @@
 import { Command } from 'commander';
 import { isRecipeName, type RecipeName } from '@gu/core';
-import { openGu } from '../io/gu.js';
+import { withGu } from '../io/gu.js';
 import { formatTable } from '../io/table.js';
 
 const recipeArg = (v: string): RecipeName => {
   if (!isRecipeName(v)) throw new Error(`unknown recipe ${v}`);
   return v;
 };
-
-async function withGu<T>(
-  data: string,
-  work: (gu: Awaited<ReturnType<typeof openGu>>['gu']) => Promise<T>,
-): Promise<T> {
-  const { gu, close } = await openGu(data);
-  try {
-    return await work(gu);
-  } finally {
-    await close();
-  }
-}
 
 const list = new Command('list')
   .description('Model versions, newest first; * marks the serving one of each recipe')

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_TRAINING_RECIPES, isRecipeName, RECIPE_NAMES, type RecipeName } from '@gu/core';
-import { openGu } from '../io/gu.js';
+import { withGu } from '../io/gu.js';
 import { Progress } from '../io/progress.js';
 import { formatTable } from '../io/table.js';
 
@@ -36,9 +36,8 @@ export const trainCommand = new Command('train')
   .option('--tune', "choose user-personalization's blend on a validation split first (slower, often better)")
   .option('--json', 'print the report as JSON')
   .action(async (flags: TrainFlags) => {
-    const { gu, close } = await openGu(flags.data);
     const progress = new Progress();
-    try {
+    await withGu(flags.data, async (gu) => {
       progress.start('training', flags.recipes.length);
       const report = await gu.train({
         recipes: flags.recipes,
@@ -65,8 +64,5 @@ export const trainCommand = new Command('train')
           ]),
         ),
       );
-    } finally {
-      progress.stop();
-      await close();
-    }
+    }).finally(() => progress.stop());
   });

@@ -1,18 +1,18 @@
-import { Gu } from '@gu/core';
-import { loadConfig, openStores, type ServerConfig } from '@gu/server';
+import { closeStores, Gu } from '@gu/core';
+import { loadConfig, openStores } from '@gu/server';
 
-/** Opens Gu over a data directory for a command that runs without the server. */
-export async function openGu(
-  data: string,
-  overrides: Partial<ServerConfig> = {},
-): Promise<{ gu: Gu; close(): Promise<void> }> {
-  const config = loadConfig({ store: `sqlite:${data}`, ...overrides });
-  const gu = await Gu.open(openStores(config.store, config.secret));
-  return {
-    gu,
-    async close() {
-      await gu.close();
-      await Promise.all(Object.values(gu.stores).map((s) => s.close()));
-    },
-  };
+/**
+ * Runs a command's work on Gu opened over a data directory, without the server, and closes it (processor
+ * checkpoint, then the stores) whatever the work does.
+ */
+export async function withGu<T>(data: string, work: (gu: Gu) => Promise<T>): Promise<T> {
+  const config = loadConfig({ store: `sqlite:${data}` });
+  const stores = openStores(config.store, config.secret);
+  const gu = await Gu.open(stores);
+  try {
+    return await work(gu);
+  } finally {
+    await gu.close();
+    await closeStores(stores);
+  }
 }

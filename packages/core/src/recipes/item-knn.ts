@@ -193,28 +193,26 @@ export class ItemKnnRecipe extends ScoringRecipe {
   override recommend(queries: readonly Query[], n: number, options: RecommendOptions = {}): ScoredItem[][] {
     if (options.candidates) return super.recommend(queries, n, options);
     return queries.map((query) => {
-      const blocked = new Set<number>(options.exclude);
-      if (options.excludeSeen ?? true) for (const item of query.items) blocked.add(item);
+      // Items that may not be listed again: excluded, seen, then every item listed so far.
+      const skip = new Set<number>(options.exclude);
+      if (options.excludeSeen ?? true) for (const item of query.items) skip.add(item);
       // Same float32 arithmetic as the dense form: each linked item starts at its epsilon, then adds its links.
       const acc = this.scratch();
       this.accumulate(query, (j, v) => acc.add(j, v, this.baseScore(j)));
-      const found = acc.touched
-        .filter((j) => !blocked.has(j))
-        .map((item) => ({ item, score: acc.get(item) }));
+      const found = acc.touched.filter((j) => !skip.has(j)).map((item) => ({ item, score: acc.get(item) }));
       acc.reset();
+      for (const s of found) skip.add(s.item);
       // Unlinked items score their epsilon alone: the n most popular of them are all that can make the list.
-      const linked = new Set(found.map((s) => s.item));
       let added = 0;
       const fill = (order: Int32Array) => {
         for (const item of order) {
           if (added >= n) break;
-          if (blocked.has(item) || linked.has(item) || taken.has(item)) continue;
+          if (skip.has(item)) continue;
           found.push({ item, score: this.baseScore(item) });
-          taken.add(item);
+          skip.add(item);
           added++;
         }
       };
-      const taken = new Set<number>();
       fill(this.byPopularity());
       // Rare: so much is excluded that the prefix ran out.
       if (added < n && this.popularityOrder?.complete === false) fill(this.byPopularity(true));
