@@ -545,15 +545,21 @@ describe('the HTTP API', () => {
       assert.ok(similar.items.some((i) => i.reason?.itemId !== undefined));
     });
 
-    it('answers a hot key from the cache, with its own recommendation id each time', async () => {
-      const hits = async () =>
-        ((await request(app, 'GET', '/v1/admin/status')).json() as { cache: { hits: number } }).cache.hits;
-      const before = await hits();
+    it('answers a hot key from a prepared list or the cache, with its own recommendation id each time', async () => {
+      type Status = { cache: { hits: number }; homeLists: { hits: number } };
+      const status = async () => (await request(app, 'GET', '/v1/admin/status')).json() as Status;
+      const before = await status();
       const a = await recommend('userId=u-003&n=5');
       const b = await recommend('userId=u-003&n=5');
       assert.notEqual(a.recommendationId, b.recommendationId);
       assert.deepEqual(a.items, b.items);
-      assert.ok((await hits()) > before, 'the second answer came from the cache');
+      assert.ok((await status()).homeLists.hits > before.homeLists.hits, 'home: from the prepared list');
+      const pdp = `userId=u-003&n=5&placement=pdp&itemId=${a.items[0].itemId}`;
+      const c = await recommend(pdp);
+      const d = await recommend(pdp);
+      assert.notEqual(c.recommendationId, d.recommendationId);
+      assert.deepEqual(c.items, d.items);
+      assert.ok((await status()).cache.hits > before.cache.hits, 'pdp: from the cache');
     });
 
     it('answers anonymous shoppers with what is popular', async () => {

@@ -37,6 +37,17 @@ declare module 'fastify' {
   }
 }
 
+/** pino's numeric levels: a line is written when its level is at least the logger's. */
+const LOG_LEVELS: Record<string, number> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Infinity,
+};
+
 /** The HTTP and WebSocket API (PRODUCT.md §6), thin over the Gu use cases; tested with inject(). */
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const pseudonym = pseudonymizer(o.logSecret);
@@ -122,7 +133,10 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     const query = request.query as Record<string, unknown> | undefined;
     const user = typeof query?.userId === 'string' ? query.userId : undefined;
     const hot = reply.statusCode < 400 && (route.startsWith('/v1/recommendations') || route === '/v1/events');
-    request.log[hot ? 'debug' : 'info'](
+    const level = hot ? 'debug' : 'info';
+    // The pseudonym is an HMAC: not worth computing for a line that is not written.
+    if (LOG_LEVELS[level] < (LOG_LEVELS[request.log.level] ?? 0)) return;
+    request.log[level](
       {
         method: request.method,
         route,

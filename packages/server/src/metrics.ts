@@ -52,6 +52,16 @@ export function createMetrics() {
       help: 'Recommendation cache misses',
       registers: [registry],
     }),
+    homeListHits: new Gauge({
+      name: 'gu_home_list_hits',
+      help: "Home requests answered from the shopper's prepared list",
+      registers: [registry],
+    }),
+    homeListMisses: new Gauge({
+      name: 'gu_home_list_misses',
+      help: "Home requests that ranked the shopper's list on the spot",
+      registers: [registry],
+    }),
   };
 }
 

@@ -42,6 +42,7 @@ async function main(o: TargetOptions): Promise<void> {
     secretKey: 'sk_bench',
   });
   const { gu, url } = await startServer(config);
+  let homeLists: Awaited<ReturnType<typeof gu.prepareHomeLists>>;
   if (o.models) {
     const now = Date.now();
     const stage = (what: string) =>
@@ -90,6 +91,10 @@ async function main(o: TargetOptions): Promise<void> {
       for (const e of eventsOf(d, Math.max(r, end - 10), end, d.userIds[u])) gu.states.apply(key, e);
       r = end;
     }
+    // As after a restart: every shopper's home list is ranked in the background before requests find it.
+    stage('preparing home lists');
+    homeLists = await gu.prepareHomeLists();
+    stage(`home lists ready: ${JSON.stringify(homeLists)}`);
   }
   console.log(
     JSON.stringify({
@@ -98,6 +103,7 @@ async function main(o: TargetOptions): Promise<void> {
       secretKey: config.secretKey,
       setupSeconds: (performance.now() - t0) / 1000,
       rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20),
+      homeLists,
     }),
   );
 }

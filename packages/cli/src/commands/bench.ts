@@ -112,7 +112,8 @@ async function serve(flags: BenchFlags) {
     const status = await (
       await fetch(`${t.url}/v1/admin/status`, { headers: { 'x-api-key': t.secretKey! } })
     ).json();
-    return { home, pdp, cache: (status as { cache: unknown }).cache };
+    const { cache, homeLists } = status as { cache: unknown; homeLists: unknown };
+    return { home, pdp, cache, homeLists };
   });
   return { bench: 'serve', settings: flags, machine: machine(), bare: await bare(flags), gu };
 }

@@ -8,7 +8,11 @@ import { decodeModel } from './model-package.js';
  * A model version loaded for serving: the recipe, the mapping between item ids and its indices, and how far
  * into the event log its incremental updates reach.
  */
+let serials = 0;
+
 export class LiveModel {
+  /** Unique per loaded model in this process, for caches of what it ranked. */
+  readonly serial = ++serials;
   readonly recipe: Recipe;
   readonly itemIds: readonly string[];
   private readonly index = new Map<string, number>();

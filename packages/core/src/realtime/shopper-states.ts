@@ -36,6 +36,9 @@ const ITEM_EVENT_CODES = new Set<number>([
 export class ShopperStates {
   private states = new Map<string, ShopperState>();
 
+  /** onDrop hears of every shopper whose state is gone (erased, or merged into another at login). */
+  constructor(private readonly onDrop?: (key: string) => void) {}
+
   get size(): number {
     return this.states.size;
   }
@@ -44,6 +47,10 @@ export class ShopperStates {
   any(): string | undefined {
     for (const [key, state] of this.states) if (state.recent.length) return key;
     return undefined;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.states.keys();
   }
 
   get(key: string): ShopperState | undefined {
@@ -82,6 +89,7 @@ export class ShopperStates {
     const from = this.states.get(fromKey);
     if (!from) return;
     this.states.delete(fromKey);
+    this.onDrop?.(fromKey);
     const to = this.states.get(toKey);
     if (!to) {
       this.states.set(toKey, from);
@@ -101,5 +109,6 @@ export class ShopperStates {
 
   erase(key: string): void {
     this.states.delete(key);
+    this.onDrop?.(key);
   }
 }

@@ -199,7 +199,8 @@ export class ItemKnnRecipe extends ScoringRecipe {
       // Same float32 arithmetic as the dense form: each linked item starts at its epsilon, then adds its links.
       const acc = this.scratch();
       this.accumulate(query, (j, v) => acc.add(j, v, this.baseScore(j)));
-      const found = acc.touched.filter((j) => !skip.has(j)).map((item) => ({ item, score: acc.get(item) }));
+      // Only the n best linked items can make the list: a bounded heap, not a sort of everything linked.
+      const found = topK(acc.values, n, Int32Array.from(acc.touched.filter((j) => !skip.has(j))));
       acc.reset();
       for (const s of found) skip.add(s.item);
       // Unlinked items score their epsilon alone: the n most popular of them are all that can make the list.

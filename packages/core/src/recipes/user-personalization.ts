@@ -69,6 +69,7 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
   private session: ItemKnnRecipe;
   private neighbors: SessionKnn;
   private scratch: Float32Array = new Float32Array(0);
+  private marks: Uint8Array = new Uint8Array(0);
   private sparse = new SparseScores(0);
   private sparseVotes = new SparseScores(0);
 
@@ -115,6 +116,7 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
     }
     this.yty = gramian(items, n, k, this.params.regularization);
     this.scratch = new Float32Array(n);
+    this.marks = new Uint8Array(n);
     this.sparse = new SparseScores(n);
     this.sparseVotes = new SparseScores(n);
   }
@@ -211,8 +213,7 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
    */
   override recommend(queries: readonly Query[], n: number, options: RecommendOptions = {}): ScoredItem[][] {
     if (!options.candidates) return super.recommend(queries, n, options);
-    const { blend } = this.params;
-    const given = options.candidates.filter((i) => i >= 0 && i < this.numItems);
+    const { blend, factors: k } = this.params;
     const total = this.scratch;
     const [links, votes] = [this.sparse, this.sparseVotes];
     return queries.map((query) => {
@@ -221,29 +222,41 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
         this.session.accumulate(query, (j, v) => links.add(j, v, this.session.baseScore(j)));
       if (blend.sessions > 0) this.neighbors.addScores(query, (j, v) => votes.add(j, v));
       const candidates = options.addLinked
-        ? union(given, strongest(links, LINKED_PER_TERM), strongest(votes, LINKED_PER_TERM))
-        : given;
-      const term = new Float64Array(candidates.length);
+        ? this.union(
+            options.candidates!,
+            strongest(links, LINKED_PER_TERM),
+            strongest(votes, LINKED_PER_TERM),
+          )
+        : this.union(options.candidates!);
+      const m = candidates.length;
+      const term = new Float64Array(m);
       // Each term is scaled over all candidates, seen ones included, as the dense form scales over all items.
       const addTerm = (weight: number) => {
         let max = 0;
-        for (const v of term) max = Math.max(max, Math.abs(v));
-        if (max > 0) candidates.forEach((i, c) => (total[i] += (term[c] * weight) / max));
+        for (let c = 0; c < m; c++) max = Math.max(max, Math.abs(term[c]));
+        if (max > 0) for (let c = 0; c < m; c++) total[candidates[c]] += (term[c] * weight) / max;
       };
-      for (const i of candidates) total[i] = 0;
+      for (let c = 0; c < m; c++) total[candidates[c]] = 0;
       if (blend.factors > 0) {
         const x = this.foldIn(query);
-        candidates.forEach((i, c) => (term[c] = this.affinity(x, i)));
+        const y = this.items;
+        for (let c = 0; c < m; c++) {
+          const o = candidates[c] * k;
+          let s = 0;
+          for (let f = 0; f < k; f++) s += x[f] * y[o + f];
+          term[c] = s;
+        }
         addTerm(blend.factors);
       }
       if (blend.items > 0) {
-        candidates.forEach(
-          (i, c) => (term[c] = links.isTouched(i) ? links.get(i) : this.session.baseScore(i)),
-        );
+        for (let c = 0; c < m; c++) {
+          const i = candidates[c];
+          term[c] = links.isTouched(i) ? links.get(i) : this.session.baseScore(i);
+        }
         addTerm(blend.items);
       }
       if (blend.sessions > 0) {
-        candidates.forEach((i, c) => (term[c] = votes.get(i)));
+        for (let c = 0; c < m; c++) term[c] = votes.get(candidates[c]);
         addTerm(blend.sessions);
       }
       links.reset();
@@ -254,6 +267,23 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
         for (const i of options.exclude) if (i >= 0 && i < total.length) total[i] = -Infinity;
       return topK(total, n, candidates);
     });
+  }
+
+  /** The distinct known items of the lists, in first-seen order (a mark per item instead of a Set). */
+  private union(...lists: ArrayLike<number>[]): Int32Array {
+    const marks = this.marks;
+    const out = new Int32Array(lists.reduce((sum, l) => sum + l.length, 0));
+    let m = 0;
+    for (const list of lists)
+      for (let c = 0; c < list.length; c++) {
+        const i = list[c];
+        if (i >= 0 && i < marks.length && !marks[i]) {
+          marks[i] = 1;
+          out[m++] = i;
+        }
+      }
+    for (let c = 0; c < m; c++) marks[out[c]] = 0;
+    return out.subarray(0, m);
   }
 
   /** Items closest to item in factor space (cosine). */
@@ -304,13 +334,6 @@ const LINKED_PER_TERM = 200;
 function strongest(scores: SparseScores, n: number): Int32Array {
   if (scores.touched.length <= n) return Int32Array.from(scores.touched);
   return Int32Array.from(topK(scores.values, n, Int32Array.from(scores.touched)), (s) => s.item);
-}
-
-/** The distinct items of the lists, in first-seen order. */
-function union(...lists: ArrayLike<number>[]): Int32Array {
-  const seen = new Set<number>();
-  for (const list of lists) for (let i = 0; i < list.length; i++) seen.add(list[i]);
-  return Int32Array.from(seen);
 }
 
 /** Scales scores so that the largest magnitude equals weight. */

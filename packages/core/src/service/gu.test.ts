@@ -240,9 +240,9 @@ describe('Gu: training and serving', () => {
       ids(first).every((id) => tribeOf(id) === 'B'),
       `${ids(first)}`,
     );
-    const hits = gu.cacheStats.hits;
+    const hits = gu.homeLists.hits;
     const cached = gu.recommend(req);
-    assert.equal(gu.cacheStats.hits, hits + 1, 'nothing changed: the cache answers');
+    assert.equal(gu.homeLists.hits, hits + 1, 'nothing changed: her prepared home list answers');
     assert.deepEqual(cached.items, first.items);
     assert.notEqual(cached.recommendationId, first.recommendationId);
 

@@ -21,6 +21,9 @@ import { ShopperStates } from '../realtime/shopper-states.js';
 import { CatalogIndex } from '../serving/catalog-index.js';
 import { checkFilter, type FilterDefinition } from '../serving/filters.js';
 import { Lru } from '../serving/lru.js';
+import { HomeLists } from '../serving/home-lists.js';
+import { prepareHomeLists, type HomePreparation } from '../serving/home-list-preparation.js';
+import { defaultThreads } from '../parallel/pool.js';
 import {
   Recommender,
   type ModelSet,
@@ -40,6 +43,13 @@ export interface GuOptions {
   onModelError?: (error: unknown) => void;
   onProcessorError?: (error: unknown) => void;
   onBatch?: (events: readonly LoggedEvent[]) => void;
+  /**
+   * Worker threads that rank every shopper's home list in the background whenever a user-personalization
+   * model starts serving (default: one per core); 0 leaves every list to be ranked by its first request.
+   */
+  homeListThreads?: number;
+  /** Told how far the background preparation of home lists is. */
+  onHomeListProgress?: (done: number, total: number) => void;
 }
 
 export interface IngestResult {
@@ -64,7 +74,8 @@ export const DEFAULT_TRAINING_RECIPES: RecipeName[] = RECIPE_NAMES.filter((r) =>
  * promotion. Protocol adapters (HTTP, WebSocket, CLI) call these and nothing else.
  */
 export class Gu {
-  readonly states = new ShopperStates();
+  readonly homeLists = new HomeLists();
+  readonly states = new ShopperStates((key) => this.homeLists.delete(key));
   readonly catalog = new CatalogIndex();
   readonly processor: StreamProcessor;
   readonly kpis: KpiTracker;
@@ -74,6 +85,10 @@ export class Gu {
   private cache: Lru<string, { at: number; value: Recommendations }>;
   private training?: Promise<TrainingReport>;
   private generation = 0;
+  private homeRun = 0;
+  private homeJob?: Promise<HomePreparation | undefined>;
+  /** The last finished preparation of home lists, for the status page. */
+  lastHomePreparation?: HomePreparation;
 
   private constructor(
     readonly stores: Stores,
@@ -96,6 +111,7 @@ export class Gu {
       filters: () => this.filters,
       deadlineMs: options.deadlineMs ?? 50,
       onModelError: options.onModelError,
+      homeLists: this.homeLists,
     });
   }
 
@@ -151,6 +167,13 @@ export class Gu {
   // ── Serving ───────────────────────────────────────────────────────────────────────────────────────────
 
   recommend(req: RecommendationRequest): Recommendations {
+    const value = this.recommender.prepared(req) ?? this.cachedOrRanked(req);
+    this.kpis.recordServed(value.recommendationId, value.placement, value.tookMs, value.fallback);
+    return value;
+  }
+
+  /** Answers other than prepared home lists go through a cache of whole answers. */
+  private cachedOrRanked(req: RecommendationRequest): Recommendations {
     const state = req.userId || req.sessionId ? this.states.get(shopperKey(req)) : undefined;
     const key = [
       req.placement,
@@ -171,7 +194,6 @@ export class Gu {
       ? { ...hit.value, recommendationId: globalThis.crypto.randomUUID(), tookMs: 0 }
       : this.recommender.recommend(req);
     if (!cached && !value.fallback) this.cache.set(key, { at: this.now(), value });
-    this.kpis.recordServed(value.recommendationId, value.placement, value.tookMs, value.fallback);
     return value;
   }
 
@@ -319,22 +341,60 @@ export class Gu {
           name: 'swap',
           invoke: () => {
             previous = this.models[recipe!];
-            this.models = { ...this.models, [recipe!]: live };
-            this.generation++;
+            this.serve({ ...this.models, [recipe!]: live });
           },
           compensate: () => {
             // A recipe that served nothing before serves nothing again (no key left holding undefined).
             const models = { ...this.models };
             if (previous) models[recipe!] = previous;
             else delete models[recipe!];
-            this.models = models;
-            this.generation++;
+            this.serve(models);
           },
         },
         { name: 'record', invoke: () => this.stores.models.promote(recipe!, id) },
       ]),
     );
     return live!.version;
+  }
+
+  /** Swaps the serving set; a new user-personalization model gets every shopper's home list ranked anew. */
+  private serve(models: ModelSet): void {
+    const personal = this.models['user-personalization'];
+    this.models = models;
+    this.generation++;
+    if (models['user-personalization'] !== personal) void this.prepareHomeLists();
+  }
+
+  /**
+   * Ranks the home list of every shopper with history in the background, on worker threads, with the serving
+   * user-personalization model; a newer call (or another model) supersedes a running one. Resolves with what
+   * was done, or undefined when there is nothing to do.
+   */
+  prepareHomeLists(): Promise<HomePreparation | undefined> {
+    const run = ++this.homeRun;
+    const previous = this.homeJob ?? Promise.resolve(undefined);
+    const threads = this.options.homeListThreads ?? defaultThreads();
+    const job = (async () => {
+      await previous.catch(() => undefined); // one preparation at a time: the superseded one stops first
+      const basis = this.recommender.homeBasis();
+      if (!basis || threads === 0 || run !== this.homeRun) return undefined;
+      const result = await prepareHomeLists({
+        ...basis,
+        blob: await this.stores.models.blob(basis.model.version.id),
+        states: this.states,
+        lists: this.homeLists,
+        threads,
+        superseded: () => run !== this.homeRun || this.models['user-personalization'] !== basis.model,
+        onProgress: this.options.onHomeListProgress,
+      });
+      this.lastHomePreparation = result;
+      return result;
+    })();
+    this.homeJob = job.catch((error) => {
+      this.options.onModelError?.(error);
+      return undefined;
+    });
+    return this.homeJob;
   }
 
   /** Serves the previous version of a recipe again. */
@@ -349,8 +409,7 @@ export class Gu {
         await this.stores.models.promote(recipe, current.version.id); // undo the rollback record
         throw error;
       });
-      this.models = { ...this.models, [recipe]: live };
-      this.generation++;
+      this.serve({ ...this.models, [recipe]: live });
       return live.version;
     });
   }
@@ -372,8 +431,7 @@ export class Gu {
       for (const [recipe, id] of await changedIn()) {
         try {
           const live = await this.loadModel(id);
-          this.models = { ...this.models, [recipe]: live };
-          this.generation++;
+          this.serve({ ...this.models, [recipe]: live });
           swapped.push(recipe);
         } catch (error) {
           // One model that cannot load must not take the others down: its recipe keeps what it served.
@@ -456,10 +514,18 @@ export class Gu {
       shoppers: this.states.size,
       catalog: this.catalog.size,
       training: this.trainingRunning,
+      homeLists: {
+        shoppers: this.homeLists.count,
+        hits: this.homeLists.hits,
+        misses: this.homeLists.misses,
+        lastPreparation: this.lastHomePreparation ?? null,
+      },
     };
   }
 
   async close(): Promise<void> {
+    this.homeRun++; // a running preparation stops at its next round
+    await this.homeJob;
     await this.training?.catch(() => undefined);
     await this.processor.stop();
   }

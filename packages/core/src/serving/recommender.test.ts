@@ -5,12 +5,12 @@ import type { Item } from '../domain/items.js';
 import { GuError } from '../errors.js';
 import { LiveModel } from '../models/live-model.js';
 import { encodeModel } from '../models/model-package.js';
-import type { ModelVersion } from '../ports/model-store.js';
 import { ShopperStates } from '../realtime/shopper-states.js';
 import { tribes } from '../recipes/fixtures.test-util.js';
 import type { Recipe, RecipeName } from '../recipes/recipe.js';
 import { createRecipe } from '../recipes/registry.js';
 import { CatalogIndex } from './catalog-index.js';
+import { testVersion } from './models.test-util.js';
 import type { FilterDefinition } from './filters.js';
 import {
   Recommender,
@@ -40,17 +40,7 @@ const catalogItems = (): Item[] =>
     attributes: {},
   }));
 
-const version = (recipe: RecipeName): ModelVersion => ({
-  id: `${recipe}-test`,
-  recipe,
-  createdAt: T,
-  params: {},
-  metrics: {},
-  data: { users: 40, items: 21, interactions: data.item.length },
-  watermark: 0,
-  trainSeconds: 0,
-  sizeBytes: 0,
-});
+const version = (recipe: RecipeName) => testVersion(recipe, data, T);
 
 const blobs = new Map<RecipeName, Uint8Array>();
 const SERVING: RecipeName[] = [

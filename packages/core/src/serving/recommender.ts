@@ -2,11 +2,13 @@ import { shopperKey } from '../domain/events.js';
 import type { Item } from '../domain/items.js';
 import { GuError } from '../errors.js';
 import type { LiveModel } from '../models/live-model.js';
-import { queryOf, type Query } from '../recipes/query.js';
+import { queryOf } from '../recipes/query.js';
 import type { Reason, RecipeName } from '../recipes/recipe.js';
-import type { ShopperStates } from '../realtime/shopper-states.js';
+import type { ShopperState, ShopperStates } from '../realtime/shopper-states.js';
 import type { CatalogIndex } from './catalog-index.js';
 import { compileFilter, type FilterDefinition } from './filters.js';
+import { REASON_TYPES, type HomeLists, type RankedList } from './home-lists.js';
+import { historyQuery, rankList, unfilteredOptions } from './rank-list.js';
 
 export const PLACEMENTS = ['home', 'pdp', 'cart'] as const;
 export type Placement = (typeof PLACEMENTS)[number];
@@ -53,9 +55,19 @@ export interface RecommenderDeps {
   fullScoringMaxItems?: number;
   /** Called when the model path fails, with the error (for logs and metrics). */
   onModelError?: (error: unknown) => void;
+  /** Prepared home lists: served when still valid, and stored when a home request ranks one. */
+  homeLists?: HomeLists;
 }
 
 type Ranked = { items: RecommendedItem[]; recipe: RecipeName; model?: LiveModel };
+
+interface RankOptions {
+  n: number;
+  exclude?: readonly string[];
+  predicate?: (item: Item) => boolean;
+  explain: boolean;
+  excludeSeen: boolean;
+}
 
 /**
  * Above this many items, user-personalization scores a retrieved candidate set (the items linked to the
@@ -82,10 +94,53 @@ const PLACEMENT_RECIPES: Record<Placement, RecipeName[]> = {
 export class Recommender {
   private readonly blocked = new WeakMap<LiveModel, { version: number; items: Int32Array }>();
   private readonly topCache = new WeakMap<LiveModel, { at: number; ids: string[] }>();
+  /** First-stage candidates per model, in its indices; they follow the top lists, so at most a second old. */
+  private readonly retrieved = new WeakMap<LiveModel, { at: number; items: Int32Array }>();
 
   constructor(private readonly deps: RecommenderDeps) {}
 
   recommend(req: RecommendationRequest): Recommendations {
+    return this.prepared(req) ?? this.ranked(req);
+  }
+
+  /**
+   * The answer from the shopper's prepared home list, when the serving model ranked it from their current
+   * state, the request is unfiltered and enough of it is still available; else undefined.
+   */
+  prepared(req: RecommendationRequest): Recommendations | undefined {
+    const model = this.deps.models()['user-personalization'];
+    const lists = this.deps.homeLists;
+    if (req.placement !== 'home' || req.filter || req.itemId || !model || !lists) return undefined;
+    if (!req.userId && !req.sessionId) return undefined;
+    const started = performance.now();
+    const key = shopperKey(req);
+    const state = this.deps.states.get(key);
+    const list = state && lists.get(key, model.serial, state.version);
+    // The catalog changed since the ranking: items that stopped being available are passed over.
+    const recheck = list && list.catalogVersion !== this.deps.catalog.version;
+    const items = list && this.present(model, list, req.n, req.explain ?? false, recheck);
+    if (!items || items.length < req.n) {
+      lists.misses++;
+      return undefined;
+    }
+    lists.hits++;
+    return this.answer(req, { items, recipe: 'user-personalization', model }, false, started);
+  }
+
+  private answer(req: RecommendationRequest, ranked: Ranked, fallback: boolean, started: number) {
+    return {
+      recommendationId: globalThis.crypto.randomUUID(),
+      placement: req.placement,
+      recipe: ranked.recipe,
+      modelVersion: ranked.model?.version.id ?? null,
+      variant: 'default',
+      fallback,
+      tookMs: Math.round((performance.now() - started) * 1000) / 1000,
+      items: req.explain ? ranked.items : ranked.items.map(({ itemId, score }) => ({ itemId, score })),
+    };
+  }
+
+  private ranked(req: RecommendationRequest): Recommendations {
     const started = performance.now();
     const predicate = this.filterPredicate(req.filter, req.filterValues);
     const key = req.userId || req.sessionId ? shopperKey(req) : undefined;
@@ -98,7 +153,9 @@ export class Recommender {
     let ranked: Ranked | undefined;
     let fallback = false;
     try {
-      ranked = this.modelPath(req, history, cart, state?.recent.map((r) => r.type) ?? [], predicate, started);
+      const shopper = key && state ? { key, state } : undefined;
+      const types = state?.recent.map((r) => r.type) ?? [];
+      ranked = this.modelPath(req, shopper, history, cart, types, predicate, started);
     } catch (error) {
       if (error instanceof GuError) throw error;
       this.deps.onModelError?.(error);
@@ -116,16 +173,7 @@ export class Recommender {
       );
       ranked.items.push(...topUp.items.slice(0, req.n - ranked.items.length));
     }
-    return {
-      recommendationId: globalThis.crypto.randomUUID(),
-      placement: req.placement,
-      recipe: ranked.recipe,
-      modelVersion: ranked.model?.version.id ?? null,
-      variant: 'default',
-      fallback,
-      tookMs: Math.round((performance.now() - started) * 1000) / 1000,
-      items: req.explain ? ranked.items : ranked.items.map(({ itemId, score }) => ({ itemId, score })),
-    };
+    return this.answer(req, ranked, fallback, started);
   }
 
   /** Items like itemId ("customers who viewed this also viewed"), personalized by the shopper's history. */
@@ -158,7 +206,7 @@ export class Recommender {
     const model = models['personalized-ranking'] ?? models['user-personalization'];
     const state = this.deps.states.get(shopperKey(shopper));
     if (!model) return itemIds.map((itemId) => ({ itemId, score: 0 }));
-    const query = this.query(
+    const query = historyQuery(
       model,
       state?.recent.map((r) => r.itemId) ?? [],
       state?.recent.map((r) => r.type) ?? [],
@@ -182,8 +230,14 @@ export class Recommender {
     return Object.values(this.deps.models()).some((m) => m && m.indexOf(itemId) >= 0);
   }
 
+  /** The home list is worth keeping for this request: ranked for the shopper alone, unfiltered. */
+  private keepsHomeList(req: RecommendationRequest, recipe: RecipeName, filtered: boolean): boolean {
+    return req.placement === 'home' && recipe === 'user-personalization' && !filtered && !req.itemId;
+  }
+
   private modelPath(
     req: RecommendationRequest,
+    shopper: { key: string; state: ShopperState } | undefined,
     history: string[],
     cart: string[],
     types: number[],
@@ -208,62 +262,80 @@ export class Recommender {
         [queryItems, queryTypes] = [basket, basket.map(() => 1)];
       }
       if (performance.now() - started >= this.deps.deadlineMs) return undefined;
-      const items = this.rank(model, queryItems, queryTypes, {
-        n: req.n,
+      const lists = this.deps.homeLists;
+      const keep = lists && shopper && this.keepsHomeList(req, recipe, predicate !== undefined);
+      const list = this.rankModel(model, queryItems, queryTypes, {
+        n: keep ? Math.max(req.n, lists.size) : req.n,
         // What the shopper saw is left out even when it is not the query (the cart placement asks with the cart).
         exclude: [...history, ...cart, ...(req.itemId ? [req.itemId] : [])],
         predicate,
-        explain: req.explain ?? false,
+        explain: keep || (req.explain ?? false),
         excludeSeen: true,
       });
-      return { items, recipe, model };
+      if (keep) lists.set(shopper.key, model.serial, shopper.state.version, this.deps.catalog.version, list);
+      return { items: this.present(model, list, req.n, req.explain ?? false), recipe, model };
     }
     return undefined;
-  }
-
-  private query(model: LiveModel, items: readonly string[], types: readonly number[]): Query {
-    const history = items
-      .map((id, t) => ({ item: model.indexOf(id), type: types[t] ?? 0 }))
-      .filter((h) => h.item >= 0);
-    return queryOf(-1, history);
   }
 
   private rank(
     model: LiveModel,
     items: readonly string[],
     types: readonly number[],
-    o: {
-      n: number;
-      exclude?: readonly string[];
-      predicate?: (item: Item) => boolean;
-      explain: boolean;
-      excludeSeen: boolean;
-    },
+    o: RankOptions,
   ): RecommendedItem[] {
-    const query = this.query(model, items, types);
-    const exclude = [...this.blockedItems(model), ...model.indices(o.exclude ?? []).filter((i) => i >= 0)];
-    const candidates = o.predicate
-      ? this.candidates(model, o.predicate)
-      : this.twoStage(model)
-        ? this.retrieve(model)
-        : undefined;
-    const [scored] = model.recipe.recommend([query], o.n, {
-      addLinked: candidates !== undefined && !o.predicate,
-      excludeSeen: o.excludeSeen,
-      exclude: Int32Array.from(exclude),
-      candidates,
-    });
-    return scored.map((s) => {
-      const out: RecommendedItem = { itemId: model.itemIds[s.item], score: Math.round(s.score * 1e6) / 1e6 };
-      if (o.explain) {
-        const reason = model.recipe.explain(query, s.item);
-        out.reason = {
-          type: reason.type,
-          ...(reason.item !== undefined ? { itemId: model.itemIds[reason.item] } : {}),
+    return this.present(model, this.rankModel(model, items, types, o), o.n, o.explain);
+  }
+
+  private rankModel(model: LiveModel, items: readonly string[], types: readonly number[], o: RankOptions) {
+    const query = historyQuery(model, items, types);
+    const exclude = Int32Array.from([
+      ...this.blockedItems(model),
+      ...model.indices(o.exclude ?? []).filter((i) => i >= 0),
+    ]);
+    const options = o.predicate
+      ? { excludeSeen: o.excludeSeen, exclude, candidates: this.candidates(model, o.predicate) }
+      : {
+          ...unfilteredOptions(exclude, this.twoStage(model) ? this.retrieve(model) : undefined),
+          excludeSeen: o.excludeSeen,
+        };
+    return rankList(model.recipe, query, o.n, options, o.explain);
+  }
+
+  /**
+   * The first n of a ranked list as item ids with rounded scores and, when asked, reasons; with recheck, items
+   * that stopped being available since it was ranked are passed over.
+   */
+  private present(model: LiveModel, list: RankedList, n: number, explain: boolean, recheck = false) {
+    const { catalog } = this.deps;
+    const out: RecommendedItem[] = [];
+    for (let i = 0; i < list.items.length && out.length < n; i++) {
+      const itemId = model.itemIds[list.items[i]];
+      if (recheck && catalog.size > 0 && !catalog.isAvailable(itemId)) continue;
+      const item: RecommendedItem = { itemId, score: Math.round(list.scores[i] * 1e6) / 1e6 };
+      if (explain) {
+        const anchor = list.anchors[i];
+        item.reason = {
+          type: REASON_TYPES[list.reasons[i]],
+          ...(anchor >= 0 ? { itemId: model.itemIds[anchor] } : {}),
         };
       }
-      return out;
-    });
+      out.push(item);
+    }
+    return out;
+  }
+
+  /** The inputs every home list is ranked with besides the shopper's own, for preparing lists elsewhere. */
+  homeBasis():
+    { model: LiveModel; catalogVersion: number; blocked: Int32Array; candidates?: Int32Array } | undefined {
+    const model = this.deps.models()['user-personalization'];
+    if (!model) return undefined;
+    return {
+      model,
+      catalogVersion: this.deps.catalog.version,
+      blocked: this.blockedItems(model),
+      candidates: this.twoStage(model) ? this.retrieve(model) : undefined,
+    };
   }
 
   private twoStage(model: LiveModel): boolean {
@@ -276,8 +348,12 @@ export class Recommender {
    * adds what its item links and neighbour sessions reach from the history (addLinked).
    */
   private retrieve(model: LiveModel): Int32Array {
+    const cached = this.retrieved.get(model);
+    if (cached && performance.now() - cached.at < 1000) return cached.items;
     const ids = [...this.topIds('popular', RETRIEVE_POPULAR), ...this.topIds('trending', RETRIEVE_TRENDING)];
-    return Int32Array.from(new Set(ids.map((id) => model.indexOf(id)).filter((i) => i >= 0)));
+    const items = Int32Array.from(new Set(ids.map((id) => model.indexOf(id)).filter((i) => i >= 0)));
+    this.retrieved.set(model, { at: performance.now(), items });
+    return items;
   }
 
   /** A recipe's overall top list, recomputed at most once a second (it changes with every event, slowly). */

@@ -16,6 +16,8 @@ export const opsRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
     o.metrics.processorLag.set(status.lag);
     o.metrics.cacheHits.set(o.gu.cacheStats.hits);
     o.metrics.cacheMisses.set(o.gu.cacheStats.misses);
+    o.metrics.homeListHits.set(status.homeLists.hits);
+    o.metrics.homeListMisses.set(status.homeLists.misses);
     return reply.type(o.metrics.registry.contentType).send(await o.metrics.registry.metrics());
   });
 };

@@ -1,0 +1,51 @@
+import type { LiveModel } from '../models/live-model.js';
+import { queryOf, type Query } from '../recipes/query.js';
+import type { Recipe, RecommendOptions } from '../recipes/recipe.js';
+import { REASON_TYPES, type RankedList } from './home-lists.js';
+
+/** The shopper's history as a query in the model's indices (items it does not know are left out). */
+export function historyQuery(model: LiveModel, items: readonly string[], types: readonly number[]): Query {
+  const history = [];
+  for (let t = 0; t < items.length; t++) {
+    const item = model.indexOf(items[t]);
+    if (item >= 0) history.push({ item, type: types[t] ?? 0 });
+  }
+  return queryOf(-1, history);
+}
+
+/**
+ * What a list is ranked with when no filter narrows it: the excluded items, and with a large catalog the
+ * first-stage candidates, to which the recipe adds what the history links to.
+ */
+export const unfilteredOptions = (exclude: Int32Array, candidates?: Int32Array): RecommendOptions => ({
+  addLinked: candidates !== undefined,
+  excludeSeen: true,
+  exclude,
+  candidates,
+});
+
+/** The recipe's top n for the query with, when asked, each item's reason: one ranking for every caller. */
+export function rankList(
+  recipe: Recipe,
+  query: Query,
+  n: number,
+  options: RecommendOptions,
+  explain: boolean,
+): RankedList {
+  const [scored] = recipe.recommend([query], n, options);
+  const list: RankedList = {
+    items: new Int32Array(scored.length),
+    scores: new Float32Array(scored.length),
+    reasons: new Uint8Array(scored.length),
+    anchors: new Int32Array(scored.length).fill(-1),
+  };
+  scored.forEach((s, i) => {
+    list.items[i] = s.item;
+    list.scores[i] = s.score;
+    if (!explain) return;
+    const reason = recipe.explain(query, s.item);
+    list.reasons[i] = REASON_TYPES.indexOf(reason.type);
+    if (reason.item !== undefined) list.anchors[i] = reason.item;
+  });
+  return list;
+}
