@@ -43,7 +43,8 @@ if (serve) {
   md += `| bare Fastify hello-JSON (same run) | ${int(bare.requestsPerSecond)} | ${ms(bare.p50Ms)} | ${ms(bare.p99Ms)} | ${ms(bare.maxMs)} | ${bare.non2xx} |\n`;
   for (const [label, r] of [['home (user-personalization, random shopper)', gu.home], ['pdp (similar-items for an item, random shopper)', gu.pdp]])
     md += `| ${label} | ${int(r.requestsPerSecond)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${ms(r.maxMs)} | ${r.non2xx} |\n`;
-  md += `\nCache: ${int(gu.cache.hits)} hits, ${int(gu.cache.misses)} misses (shoppers drawn uniformly from ${int(settings.users)}: almost every request computes).\n\n`;
+  const prep = gu.homeLists.lastPreparation;
+  md += `\nHome lists: ${int(prep.prepared)} of ${int(prep.shoppers)} shoppers' lists prepared in ${prep.seconds.toFixed(0)} s on worker threads after setup (as after a start or a promotion); during the load ${int(gu.homeLists.hits)} home answers came from them and ${int(gu.homeLists.misses)} were ranked on the spot. Cache of whole answers (pdp): ${int(gu.cache.hits)} hits, ${int(gu.cache.misses)} misses (shoppers drawn uniformly from ${int(settings.users)}: almost every pdp request ranks).\n\n`;
 }
 if (ingest) {
   const { gu, bare, settings } = ingest;

@@ -325,4 +325,28 @@ export class ItemKnnRecipe extends ScoringRecipe {
     if (link < 0) return { type: 'popular' };
     return { type: this.name === 'bought-together' ? 'bought-together' : 'viewed', item: link };
   }
+
+  /**
+   * The same reasons as explain, in one pass over the history's links instead of one per item: newest history
+   * first, and only a strictly stronger link replaces an anchor, so ties go to the newest as in strongestLink.
+   */
+  explainAll(query: Query, items: ArrayLike<number>): Reason[] {
+    const position = new Map<number, number>();
+    for (let k = 0; k < items.length; k++) if (!position.has(items[k])) position.set(items[k], k);
+    const best = new Float64Array(items.length);
+    const anchor = new Int32Array(items.length).fill(-1);
+    for (let t = query.items.length - 1; t >= 0; t--) {
+      const h = query.items[t];
+      if (h < 0 || h >= this.numItems) continue;
+      this.forNeighbors(h, (j, sim) => {
+        const k = position.get(j);
+        if (k !== undefined && sim > best[k]) [best[k], anchor[k]] = [sim, h];
+      });
+    }
+    const type = this.name === 'bought-together' ? 'bought-together' : 'viewed';
+    return Array.from(items, (item) => {
+      const a = anchor[position.get(item)!];
+      return a < 0 ? { type: 'popular' } : { type, item: a };
+    });
+  }
 }

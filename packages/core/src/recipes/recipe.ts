@@ -69,6 +69,8 @@ export interface Recipe {
   save(): Snapshot;
   load(snapshot: Snapshot): void;
   explain(query: Query, item: number): Reason;
+  /** explain for several items at once, where one pass over the history serves them all. */
+  explainAll?(query: Query, items: ArrayLike<number>): Reason[];
 }
 
 /** Shared batch recommendation on top of scoreInto. */

@@ -35,6 +35,20 @@ for (const name of RECIPE_NAMES) {
 
     const reason = recipe.explain(queries[0], lists[0][0].item);
     assert.ok(['viewed', 'bought-together', 'popular', 'trending', 'similar-users'].includes(reason.type));
+    // Where a recipe explains many items in one pass, it gives each the reason explain gives it alone.
+    const every = Int32Array.from(data.itemIds.keys());
+    const history = queryOf(-1, [
+      { item: ix('i1') },
+      { item: ix('i16') },
+      { item: ix('i3') },
+      { item: ix('i1') },
+    ]);
+    for (const q of [...queries, history])
+      if (recipe.explainAll)
+        assert.deepEqual(
+          recipe.explainAll(q, every),
+          Array.from(every, (i) => recipe.explain(q, i)),
+        );
 
     // Saved and loaded, the model scores exactly as before.
     const restored = loadRecipe(decodeSnapshot(encodeSnapshot(recipe.save())));

@@ -325,6 +325,12 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
     const viaSession = this.session.explain(query, item);
     return viaSession.item !== undefined ? viaSession : { type: 'similar-users' };
   }
+
+  explainAll(query: Query, items: ArrayLike<number>): Reason[] {
+    return this.session
+      .explainAll(query, items)
+      .map((viaSession) => (viaSession.item !== undefined ? viaSession : { type: 'similar-users' }));
+  }
 }
 
 /** With addLinked, each sparse term adds at most this many of its strongest items to the candidates. */

@@ -1,17 +1,24 @@
 import type { LiveModel } from '../models/live-model.js';
-import { queryOf, type Query } from '../recipes/query.js';
+import type { Query } from '../recipes/query.js';
 import type { Recipe, RecommendOptions } from '../recipes/recipe.js';
 import { REASON_TYPES, type RankedList } from './home-lists.js';
 
 /** The shopper's history as a query in the model's indices (items it does not know are left out). */
 export function historyQuery(model: LiveModel, items: readonly string[], types: readonly number[]): Query {
-  const history = [];
+  const indices = new Int32Array(items.length);
+  const codes = new Uint8Array(items.length);
+  let m = 0;
   for (let t = 0; t < items.length; t++) {
     const item = model.indexOf(items[t]);
-    if (item >= 0) history.push({ item, type: types[t] ?? 0 });
+    if (item < 0) continue;
+    indices[m] = item;
+    codes[m++] = types[t] ?? 0;
   }
-  return queryOf(-1, history);
+  // Times are positions, as queryOf gives them: serving's recency is the order of events.
+  return { user: -1, items: indices.subarray(0, m), types: codes.subarray(0, m), times: positions(m) };
 }
+
+const positions = (m: number) => Float64Array.from({ length: m }, (_, i) => i);
 
 /**
  * What a list is ranked with when no filter narrows it: the excluded items, and with a large catalog the
@@ -42,8 +49,10 @@ export function rankList(
   scored.forEach((s, i) => {
     list.items[i] = s.item;
     list.scores[i] = s.score;
-    if (!explain) return;
-    const reason = recipe.explain(query, s.item);
+  });
+  if (!explain) return list;
+  const reasons = recipe.explainAll?.(query, list.items) ?? scored.map((s) => recipe.explain(query, s.item));
+  reasons.forEach((reason, i) => {
     list.reasons[i] = REASON_TYPES.indexOf(reason.type);
     if (reason.item !== undefined) list.anchors[i] = reason.item;
   });
