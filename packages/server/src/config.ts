@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export interface ServerConfig {
@@ -15,6 +16,8 @@ export interface ServerConfig {
   rateLimitPerMinute: number;
   /** Retraining period in hours; 0 turns the schedule off. */
   retrainHours: number;
+  /** Worker threads preparing home lists after a promotion; 0 ranks every list on its first request. */
+  homeListThreads: number;
   logLevel: string;
   /** Behind a load balancer: take the client address from X-Forwarded-For (for rate limits and logs). */
   trustProxy: boolean;
@@ -64,6 +67,7 @@ export function loadConfig(overrides: Partial<ServerConfig> = {}, env = process.
     deadlineMs: num(env.GU_DEADLINE_MS, 50),
     rateLimitPerMinute: num(env.GU_RATE_LIMIT, 600),
     retrainHours: num(env.GU_RETRAIN_HOURS, 24 * 7),
+    homeListThreads: num(env.GU_HOME_LIST_THREADS, availableParallelism()),
     logLevel: env.GU_LOG_LEVEL ?? 'info',
     trustProxy: /^(1|true|yes)$/i.test(env.GU_TRUST_PROXY ?? ''),
     ...overrides,

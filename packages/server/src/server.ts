@@ -30,6 +30,10 @@ export async function createServer(
     },
     onProcessorError: (error) => built.app?.log.error({ err: error }, 'stream processor failed'),
     onBatch: (events) => metrics.eventsProcessed.inc(events.length),
+    homeListThreads: config.homeListThreads,
+    onHomeListProgress: everyTenth((done, total) =>
+      built.app?.log.info({ done, total }, `home lists prepared for ${done} of ${total} shoppers`),
+    ),
   }).catch(async (error: unknown) => {
     await closeStores(stores);
     throw error;
@@ -87,4 +91,15 @@ export async function startServer(
     throw error;
   }
   return { app, gu, url, close: () => app.close() };
+}
+
+/** Passes progress on at each further tenth of the work (and at its end), so that a log is not flooded. */
+function everyTenth(report: (done: number, total: number) => void) {
+  let last = -1;
+  return (done: number, total: number) => {
+    const tenth = Math.floor((10 * done) / total);
+    if (tenth < last) last = -1; // a new run started
+    if (tenth > last) report(done, total);
+    last = tenth;
+  };
 }
