@@ -18,6 +18,8 @@ export interface ServerConfig {
   retrainHours: number;
   /** Worker threads preparing home lists after a promotion; 0 ranks every list on its first request. */
   homeListThreads: number;
+  /** Hours between background refreshes of every home list; 0 turns them off. */
+  homeListRefreshHours: number;
   logLevel: string;
   /** Behind a load balancer: take the client address from X-Forwarded-For (for rate limits and logs). */
   trustProxy: boolean;
@@ -67,7 +69,8 @@ export function loadConfig(overrides: Partial<ServerConfig> = {}, env = process.
     deadlineMs: num(env.GU_DEADLINE_MS, 50),
     rateLimitPerMinute: num(env.GU_RATE_LIMIT, 600),
     retrainHours: num(env.GU_RETRAIN_HOURS, 24 * 7),
-    homeListThreads: num(env.GU_HOME_LIST_THREADS, availableParallelism()),
+    homeListThreads: num(env.GU_HOME_LIST_THREADS, Math.max(1, availableParallelism() - 1)),
+    homeListRefreshHours: num(env.GU_HOME_LIST_REFRESH_HOURS, 6),
     logLevel: env.GU_LOG_LEVEL ?? 'info',
     trustProxy: /^(1|true|yes)$/i.test(env.GU_TRUST_PROXY ?? ''),
     ...overrides,

@@ -24,3 +24,22 @@ export function scheduleRetraining(gu: Gu, everyHours: number, log: FastifyBaseL
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/**
+ * Ranks every shopper's home list again every few hours in the background, so that shoppers who do not act
+ * still see what the model's updates, the best sellers and the catalog say now, well before their lists
+ * reach the maximum age the server gives them (twice this period).
+ */
+export function scheduleHomeListRefresh(
+  gu: Pick<Gu, 'prepareHomeLists'>,
+  everyHours: number,
+  log: Pick<FastifyBaseLogger, 'info'>,
+): () => void {
+  if (everyHours <= 0) return () => undefined;
+  const timer = setInterval(async () => {
+    const result = await gu.prepareHomeLists();
+    if (result) log.info(result, 'home lists refreshed');
+  }, everyHours * 3_600_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

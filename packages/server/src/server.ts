@@ -3,7 +3,7 @@ import { closeStores, Gu } from '@gu/core';
 import { buildApp } from './app.js';
 import type { ServerConfig } from './config.js';
 import { createMetrics } from './metrics.js';
-import { scheduleRetraining } from './scheduler.js';
+import { scheduleHomeListRefresh, scheduleRetraining } from './scheduler.js';
 import { openStores } from './stores.js';
 
 export interface RunningServer {
@@ -31,6 +31,10 @@ export async function createServer(
     onProcessorError: (error) => built.app?.log.error({ err: error }, 'stream processor failed'),
     onBatch: (events) => metrics.eventsProcessed.inc(events.length),
     homeListThreads: config.homeListThreads,
+    // A list outlives one refresh, so a refresh still running never leaves shoppers without one.
+    ...(config.homeListRefreshHours > 0
+      ? { homeListMaxAgeMs: 2 * config.homeListRefreshHours * 3_600_000 }
+      : {}),
     onHomeListProgress: everyTenth((done, total) =>
       built.app?.log.info({ done, total }, `home lists prepared for ${done} of ${total} shoppers`),
     ),
@@ -53,7 +57,8 @@ export async function createServer(
     throw error;
   });
   built.app = app;
-  const stop = scheduleRetraining(gu, config.retrainHours, app.log);
+  const stopRetraining = scheduleRetraining(gu, config.retrainHours, app.log);
+  const stopRefreshing = scheduleHomeListRefresh(gu, config.homeListRefreshHours, app.log);
   // Promotions made by another process (gu models promote, gu train) reach this one within seconds.
   // A sync still loading a large model when the next tick comes is not started twice.
   let syncing = false;
@@ -70,7 +75,8 @@ export async function createServer(
   watch.unref();
   app.addHook('onClose', async () => {
     clearInterval(watch);
-    stop();
+    stopRetraining();
+    stopRefreshing();
     await gu.close();
     await closeStores(stores);
   });

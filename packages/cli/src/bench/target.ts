@@ -1,5 +1,6 @@
 // A server under benchmark, in its own process so that the load generator does not share its event loop.
 // Argument: JSON options. Prints one JSON line ({ url, publicKey, secretKey, setupSeconds }) once it listens.
+import { availableParallelism } from 'node:os';
 import Fastify from 'fastify';
 import { encodeModel, createRecipe, numItems, type RecipeName } from '@gu/core';
 import { loadConfig, startServer } from '@gu/server';
@@ -39,6 +40,8 @@ async function main(o: TargetOptions): Promise<void> {
     retrainHours: 0,
     logLevel: 'warn',
     publicKey: 'pk_bench',
+    // Nothing is served while the target sets up: the preparation may take every core.
+    homeListThreads: availableParallelism(),
     secretKey: 'sk_bench',
   });
   const { gu, url } = await startServer(config);

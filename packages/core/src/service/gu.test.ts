@@ -305,6 +305,37 @@ describe('Gu: training and serving', () => {
   });
 });
 
+describe('Gu: home lists', () => {
+  test('are prepared with the model as it serves, updates since its training included', async () => {
+    const { gu } = await trainedShop();
+    // Links the trained model never saw (b1 then a7), which the processor feeds to the serving model.
+    for (let k = 0; k < 8; k++) await ingestAndProcess(gu, activity({ userId: `x${k}` }, ['b1', 'a7']));
+    const prep = await gu.prepareHomeLists();
+    assert.ok(prep?.complete);
+    assert.equal(prep.prepared, prep.shoppers);
+    assert.equal((await gu.status()).homeLists.lastPreparation?.prepared, prep.prepared);
+    let compared = 0;
+    for (const key of [...gu.states.keys()]) {
+      const shopper = key.startsWith('u:') ? { userId: key.slice(2) } : { sessionId: key.slice(2) };
+      const req = { ...shopper, placement: 'home' as const, n: 6, explain: true };
+      const hits = gu.homeLists.hits;
+      const fromList = gu.recommend(req);
+      if (gu.homeLists.hits === hits) continue; // no history: nothing was prepared
+      assert.deepEqual(fromList.items, gu.recommender.ranked(req).items, key);
+      compared++;
+    }
+    assert.equal(compared, prep.prepared);
+  });
+
+  test('close stops a preparation and starts no other', async () => {
+    const { gu } = await trainedShop();
+    const running = gu.prepareHomeLists();
+    await gu.close();
+    await running; // it ended with close
+    assert.equal(await gu.prepareHomeLists(), undefined, 'closed: nothing starts');
+  });
+});
+
 describe('Gu: promotion and rollback', () => {
   test('promote and rollback swap the serving version, and answers follow at once', async () => {
     const { gu } = await trainedShop();

@@ -10,6 +10,7 @@ import {
 } from '../domain/validation.js';
 import { GuError } from '../errors.js';
 import { LiveModel } from '../models/live-model.js';
+import { encodeModel } from '../models/model-package.js';
 import type { LoggedEvent } from '../ports/event-log.js';
 import type { ModelVersion } from '../ports/model-store.js';
 import type { Stores } from '../ports/stores.js';
@@ -45,9 +46,12 @@ export interface GuOptions {
   onBatch?: (events: readonly LoggedEvent[]) => void;
   /**
    * Worker threads that rank every shopper's home list in the background whenever a user-personalization
-   * model starts serving (default: one per core); 0 leaves every list to be ranked by its first request.
+   * model starts serving or prepareHomeLists is called (default: one fewer than the cores, at least one); 0
+   * leaves every list to be ranked by its first request.
    */
   homeListThreads?: number;
+  /** Home lists older than this are ranked again at the next request (default 12 hours). */
+  homeListMaxAgeMs?: number;
   /** Told how far the background preparation of home lists is. */
   onHomeListProgress?: (done: number, total: number) => void;
 }
@@ -86,6 +90,7 @@ export class Gu {
   private training?: Promise<TrainingReport>;
   private generation = 0;
   private homeRun = 0;
+  private closed = false;
   private homeJob?: Promise<HomePreparation | undefined>;
   /** The last finished preparation of home lists, for the status page. */
   lastHomePreparation?: HomePreparation;
@@ -112,6 +117,8 @@ export class Gu {
       deadlineMs: options.deadlineMs ?? 50,
       onModelError: options.onModelError,
       homeLists: this.homeLists,
+      homeListMaxAgeMs: options.homeListMaxAgeMs,
+      now: () => this.now(),
     });
   }
 
@@ -192,7 +199,7 @@ export class Gu {
     const cached = hit !== undefined && this.now() - hit.at < (this.options.cacheTtlMs ?? 60_000);
     const value = cached
       ? { ...hit.value, recommendationId: globalThis.crypto.randomUUID(), tookMs: 0 }
-      : this.recommender.recommend(req);
+      : this.recommender.ranked(req);
     if (!cached && !value.fallback) this.cache.set(key, { at: this.now(), value });
     return value;
   }
@@ -373,18 +380,23 @@ export class Gu {
   prepareHomeLists(): Promise<HomePreparation | undefined> {
     const run = ++this.homeRun;
     const previous = this.homeJob ?? Promise.resolve(undefined);
-    const threads = this.options.homeListThreads ?? defaultThreads();
+    // One core is left to serving by default.
+    const threads = this.options.homeListThreads ?? Math.max(1, defaultThreads() - 1);
+    const superseded = (model: LiveModel) => () =>
+      run !== this.homeRun || this.closed || this.models['user-personalization'] !== model;
     const job = (async () => {
-      await previous.catch(() => undefined); // one preparation at a time: the superseded one stops first
+      await previous; // one preparation at a time: the superseded one stops first
       const basis = this.recommender.homeBasis();
-      if (!basis || threads === 0 || run !== this.homeRun) return undefined;
+      if (!basis || threads === 0 || superseded(basis.model)()) return undefined;
       const result = await prepareHomeLists({
         ...basis,
-        blob: await this.stores.models.blob(basis.model.version.id),
+        // The model as it serves, with the updates applied since its training, not the stored version.
+        blob: encodeModel(basis.model.recipe, basis.model.itemIds),
         states: this.states,
         lists: this.homeLists,
         threads,
-        superseded: () => run !== this.homeRun || this.models['user-personalization'] !== basis.model,
+        now: () => this.now(),
+        superseded: superseded(basis.model),
         onProgress: this.options.onHomeListProgress,
       });
       this.lastHomePreparation = result;
@@ -524,9 +536,9 @@ export class Gu {
   }
 
   async close(): Promise<void> {
-    this.homeRun++; // a running preparation stops at its next round
-    await this.homeJob;
+    this.closed = true; // a running preparation stops at its next round, and no new one starts
     await this.training?.catch(() => undefined);
     await this.processor.stop();
+    await this.homeJob;
   }
 }

@@ -2,14 +2,14 @@ import type { LiveModel } from '../models/live-model.js';
 import { packQueries } from '../evaluation/packed-queries.js';
 import { WorkerPool } from '../parallel/pool.js';
 import type { Query } from '../recipes/query.js';
-import type { ShopperStates } from '../realtime/shopper-states.js';
+import type { ShopperState, ShopperStates } from '../realtime/shopper-states.js';
 import type { HomeListReply, HomeListTask } from './home-list-worker.js';
 import type { HomeLists } from './home-lists.js';
 import { historyQuery } from './rank-list.js';
 
 export interface HomePreparationInput {
   model: LiveModel;
-  /** The model's stored bytes, which each worker thread loads. */
+  /** The model's bytes as it serves now (with its incremental updates), which each worker thread loads. */
   blob: Uint8Array;
   states: ShopperStates;
   lists: HomeLists;
@@ -18,6 +18,7 @@ export interface HomePreparationInput {
   blocked: Int32Array;
   candidates?: Int32Array;
   threads: number;
+  now: () => number;
   /** True once this work is pointless (another model serves, a newer preparation started): it stops. */
   superseded: () => boolean;
   onProgress?: (done: number, total: number) => void;
@@ -35,6 +36,14 @@ export interface HomePreparation {
 /** Shoppers per task handed to a worker. */
 const CHUNK = 500;
 
+interface Chunk {
+  keys: string[];
+  /** The states ranked, and their versions then: a list is stored only for the very same state. */
+  shoppers: ShopperState[];
+  versions: number[];
+  task: HomeListTask;
+}
+
 /**
  * Ranks the home list of every shopper with history on worker threads, so that requests find it ready. A
  * list is stored only if the shopper's state is still the one it was ranked from; shoppers who act meanwhile
@@ -47,6 +56,14 @@ export async function prepareHomeLists(input: HomePreparationInput): Promise<Hom
     const s = states.get(key)!;
     return s.recent.length > 0 || s.cart.size > 0;
   });
+  const result = (prepared: number, complete: boolean): HomePreparation => ({
+    model: model.version.id,
+    shoppers: keys.length,
+    prepared,
+    seconds: (performance.now() - started) / 1000,
+    complete,
+  });
+  if (input.superseded()) return result(0, false);
   const threads = Math.max(1, input.threads);
   const pool = new WorkerPool<HomeListTask, HomeListReply>(
     new URL('./home-list-worker.js', import.meta.url),
@@ -57,27 +74,20 @@ export async function prepareHomeLists(input: HomePreparationInput): Promise<Hom
   let next = 0;
   try {
     while (next < keys.length && !input.superseded()) {
-      const round: { keys: string[]; versions: number[]; task: HomeListTask }[] = [];
-      for (let t = 0; t < threads * 2 && next < keys.length; t++) {
-        const chunk = keys.slice(next, (next += CHUNK)).filter((key) => states.get(key));
-        const versions = chunk.map((key) => states.get(key)!.version);
-        round.push({ keys: chunk, versions, task: task(model, states, chunk, lists.size, input) });
-      }
-      const replies = await pool.run(round.map((r) => r.task));
+      const round: Chunk[] = [];
+      for (let t = 0; t < threads * 2 && next < keys.length; t++)
+        round.push(chunk(model, states, keys.slice(next, (next += CHUNK)), lists.size, input));
+      const rankedAt = input.now();
+      const replies = await pool.run(round.map((c) => c.task));
       if (input.superseded()) break;
       replies.forEach((reply, r) =>
         round[r].keys.forEach((key, s) => {
-          if (states.get(key)?.version !== round[r].versions[s]) return;
+          const [shopper, version] = [round[r].shoppers[s], round[r].versions[s]];
+          // The same object, not only the same version: an erased shopper's new state may count up to it.
+          if (states.get(key) !== shopper || shopper.version !== version) return;
+          const stamp = { model: model.serial, version, catalogVersion: input.catalogVersion, rankedAt };
           const at = s * lists.size;
-          lists.set(
-            key,
-            model.serial,
-            round[r].versions[s],
-            input.catalogVersion,
-            reply,
-            at,
-            at + reply.counts[s],
-          );
+          lists.set(key, stamp, reply, at, at + reply.counts[s]);
           prepared++;
         }),
       );
@@ -86,27 +96,22 @@ export async function prepareHomeLists(input: HomePreparationInput): Promise<Hom
   } finally {
     await pool.close();
   }
-  return {
-    model: model.version.id,
-    shoppers: keys.length,
-    prepared,
-    seconds: (performance.now() - started) / 1000,
-    complete: next >= keys.length && !input.superseded(),
-  };
+  return result(prepared, next >= keys.length && !input.superseded());
 }
 
-function task(
+function chunk(
   model: LiveModel,
   states: ShopperStates,
-  keys: readonly string[],
+  candidates: readonly string[],
   size: number,
   input: HomePreparationInput,
-): HomeListTask {
+): Chunk {
+  const keys = candidates.filter((key) => states.get(key));
+  const shoppers = keys.map((key) => states.get(key)!);
   const queries: Query[] = [];
   const excludePtr = new Int32Array(keys.length + 1);
   const exclude: number[] = [];
-  keys.forEach((key, s) => {
-    const state = states.get(key)!;
+  shoppers.forEach((state, s) => {
     queries.push(
       historyQuery(
         model,
@@ -118,11 +123,16 @@ function task(
     excludePtr[s + 1] = exclude.length;
   });
   return {
-    queries: packQueries(queries),
-    excludePtr,
-    excludeItems: Int32Array.from(exclude),
-    blocked: input.blocked,
-    candidates: input.candidates,
-    size,
+    keys,
+    shoppers,
+    versions: shoppers.map((s) => s.version),
+    task: {
+      queries: packQueries(queries),
+      excludePtr,
+      excludeItems: Int32Array.from(exclude),
+      blocked: input.blocked,
+      candidates: input.candidates,
+      size,
+    },
   };
 }

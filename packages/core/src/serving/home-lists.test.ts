@@ -11,7 +11,12 @@ import { CatalogIndex } from './catalog-index.js';
 import { testVersion } from './models.test-util.js';
 import { prepareHomeLists } from './home-list-preparation.js';
 import { HomeLists, type RankedList } from './home-lists.js';
-import { Recommender, type ModelSet, type RecommendationRequest } from './recommender.js';
+import {
+  HOME_LIST_MAX_AGE_MS,
+  Recommender,
+  type ModelSet,
+  type RecommendationRequest,
+} from './recommender.js';
 
 const data = tribes();
 const T = Date.UTC(2026, 0, 5);
@@ -32,7 +37,7 @@ const liveModels = (): ModelSet =>
   Object.fromEntries(RECIPES.map((n) => [n, new LiveModel(version(n), blobs.get(n)!)]));
 
 /** A shop of 21 items with shoppers s0…s29 who each viewed a few items of one tribe, some with a cart. */
-function shop(o: { lists?: HomeLists; models?: ModelSet; fullScoringMaxItems?: number } = {}) {
+function shop(o: { lists?: HomeLists; fullScoringMaxItems?: number; now?: () => number } = {}) {
   const catalog = new CatalogIndex();
   catalog.upsert(
     data.itemIds.map((itemId) => ({
@@ -48,7 +53,7 @@ function shop(o: { lists?: HomeLists; models?: ModelSet; fullScoringMaxItems?: n
   );
   const lists = o.lists;
   const states = new ShopperStates((key) => lists?.delete(key));
-  const models = o.models ?? liveModels();
+  const models = liveModels();
   const recommender = new Recommender({
     models: () => models,
     catalog,
@@ -60,6 +65,7 @@ function shop(o: { lists?: HomeLists; models?: ModelSet; fullScoringMaxItems?: n
     deadlineMs: 10_000,
     fullScoringMaxItems: o.fullScoringMaxItems,
     homeLists: lists,
+    now: o.now ?? (() => T),
   });
   for (let s = 0; s < 30; s++) {
     const base = s % 2 ? 10 : 0;
@@ -105,10 +111,12 @@ const list = (items: number[]): RankedList => ({
   anchors: new Int32Array(items.length).fill(-1),
 });
 
+const stamp = (model: number, version: number) => ({ model, version, catalogVersion: 0, rankedAt: T });
+
 describe('HomeLists', () => {
   test('a list is valid only for the model and state version it was ranked for', () => {
     const lists = new HomeLists(4);
-    lists.set('u:a', 7, 3, 0, list([5, 1, 2, 9, 8]));
+    lists.set('u:a', stamp(7, 3), list([5, 1, 2, 9, 8]));
     assert.deepEqual([...lists.get('u:a', 7, 3)!.items], [5, 1, 2, 9], 'at most size items are kept');
     assert.equal(lists.get('u:a', 7, 4), undefined, 'the shopper acted since');
     assert.equal(lists.get('u:a', 8, 3), undefined, 'another model serves');
@@ -117,13 +125,13 @@ describe('HomeLists', () => {
 
   test('grows past its first capacity and reuses the slots of deleted shoppers', () => {
     const lists = new HomeLists(3);
-    for (let s = 0; s < 3000; s++) lists.set(`u:${s}`, 1, s, 0, list([s % 7, (s + 1) % 7]));
+    for (let s = 0; s < 3000; s++) lists.set(`u:${s}`, stamp(1, s), list([s % 7, (s + 1) % 7]));
     assert.equal(lists.count, 3000);
     assert.deepEqual([...lists.get('u:17', 1, 17)!.items], [3, 4]);
     assert.deepEqual([...lists.get('u:2999', 1, 2999)!.items], [3, 4]);
     lists.delete('u:17');
     assert.equal(lists.get('u:17', 1, 17), undefined);
-    lists.set('u:new', 1, 0, 0, list([6]));
+    lists.set('u:new', stamp(1, 0), list([6]));
     assert.equal(lists.count, 3000, 'the freed slot is taken again');
     assert.deepEqual([...lists.get('u:new', 1, 0)!.items], [6]);
     assert.deepEqual([...lists.get('u:18', 1, 18)!.items], [4, 5], 'neighbours untouched');
@@ -131,7 +139,7 @@ describe('HomeLists', () => {
 
   test('stores a window of a packed reply', () => {
     const lists = new HomeLists(2);
-    lists.set('u:a', 1, 1, 0, list([4, 3, 2, 1]), 2, 4);
+    lists.set('u:a', stamp(1, 1), list([4, 3, 2, 1]), 2, 4);
     assert.deepEqual([...lists.get('u:a', 1, 1)!.items], [2, 1]);
   });
 });
@@ -198,6 +206,36 @@ describe('Recommender with home lists', () => {
     assert.equal(lists!.count, 1);
     states.erase('u:s3');
     assert.equal(lists!.count, 0);
+    // An anonymous session with a list signs in as s4: the session's list goes, s4's goes stale.
+    states.apply('s:anon', {
+      eventId: 'm1',
+      eventType: 'view',
+      sessionId: 'anon',
+      itemId: 'i2',
+      timestamp: T,
+      receivedAt: T,
+    });
+    recommender.recommend({ sessionId: 'anon', placement: 'home', n: 4 });
+    recommender.recommend(homeOf('s4'));
+    assert.equal(lists!.count, 2);
+    states.merge('s:anon', 'u:s4');
+    assert.equal(lists!.count, 1);
+    recommender.recommend(homeOf('s4'));
+    assert.deepEqual([lists!.hits, lists!.misses], [0, 4], 'every answer was ranked');
+  });
+
+  test('a list older than the maximum age is ranked again', () => {
+    let now = T;
+    const { recommender, lists } = shop({ lists: new HomeLists(), now: () => now });
+    recommender.recommend(homeOf('s5'));
+    now += HOME_LIST_MAX_AGE_MS;
+    recommender.recommend(homeOf('s5'));
+    assert.deepEqual([lists!.hits, lists!.misses], [1, 1], 'still young enough');
+    now += 1;
+    recommender.recommend(homeOf('s5'));
+    assert.deepEqual([lists!.hits, lists!.misses], [1, 2]);
+    recommender.recommend(homeOf('s5'));
+    assert.deepEqual([lists!.hits, lists!.misses], [2, 2], 'ranked again, kept again');
   });
 });
 
@@ -213,6 +251,7 @@ describe('prepareHomeLists', () => {
       states: prepared.states,
       lists: prepared.lists!,
       threads: 2,
+      now: () => T,
       superseded: () => false,
       onProgress: (done) => progress.push(done),
     });
@@ -229,6 +268,31 @@ describe('prepareHomeLists', () => {
     assert.deepEqual([prepared.lists!.hits, prepared.lists!.misses], [30, 0]);
   });
 
+  test('stores nothing for a shopper whose state was replaced meanwhile, even at the same version', async () => {
+    const { recommender, states, lists } = shop({ lists: new HomeLists() });
+    const version = states.get('u:s6')!.version;
+    let rounds = 0;
+    const result = await prepareHomeLists({
+      ...recommender.homeBasis()!,
+      blob: blobs.get('user-personalization')!,
+      states,
+      lists: lists!,
+      threads: 1,
+      now: () => T,
+      // The third check comes after the workers answer: s6 is erased and comes back with as many events.
+      superseded: () => {
+        if (rounds++ !== 2) return false;
+        states.erase('u:s6');
+        while ((states.get('u:s6')?.version ?? 0) < version) apply(states, 's6', 'view', 'i0');
+        return false;
+      },
+    });
+    assert.equal(states.get('u:s6')!.version, version);
+    assert.deepEqual([result.prepared, result.shoppers], [29, 30]);
+    recommender.recommend(homeOf('s6'));
+    assert.equal(lists!.hits, 0, 's6 is ranked from the new state');
+  });
+
   test('stops when superseded, storing nothing', async () => {
     const { recommender, states, lists } = shop({ lists: new HomeLists() });
     const result = await prepareHomeLists({
@@ -237,6 +301,7 @@ describe('prepareHomeLists', () => {
       states,
       lists: lists!,
       threads: 1,
+      now: () => T,
       superseded: () => true,
     });
     assert.deepEqual([result.prepared, result.complete, lists!.count], [0, false, 0]);

@@ -11,6 +11,16 @@ export const REASON_TYPES: readonly Reason['type'][] = [
   'similar-users',
 ];
 
+/** What a stored list was ranked from, and when. */
+export interface ListStamp {
+  /** The LiveModel serial of the model that ranked it. */
+  model: number;
+  /** The shopper's state version it was ranked from. */
+  version: number;
+  catalogVersion: number;
+  rankedAt: number;
+}
+
 /** A ranked list in model indices, best first, with each item's reason (type code and anchor item, or -1). */
 export interface RankedList {
   items: Int32Array;
@@ -38,6 +48,7 @@ export class HomeLists {
   private models = new Float64Array(0);
   private versions = new Float64Array(0);
   private catalogs = new Float64Array(0);
+  private rankedAt = new Float64Array(0);
 
   /** Home requests answered from a list, and those that had to rank one (counted by the serving path). */
   hits = 0;
@@ -52,9 +63,9 @@ export class HomeLists {
 
   /**
    * The shopper's list if model (a LiveModel serial) ranked it from this version of their state, with the
-   * catalog version it was ranked against (items may have become unavailable since).
+   * catalog version it was ranked against (items may have become unavailable since) and when.
    */
-  get(key: string, model: number, version: number): (RankedList & { catalogVersion: number }) | undefined {
+  get(key: string, model: number, version: number): (RankedList & ListStamp) | undefined {
     const slot = this.slots.get(key);
     if (slot === undefined || this.models[slot] !== model || this.versions[slot] !== version)
       return undefined;
@@ -65,20 +76,15 @@ export class HomeLists {
       scores: this.scores.subarray(from, to),
       reasons: this.reasons.subarray(from, to),
       anchors: this.anchors.subarray(from, to),
+      model,
+      version,
       catalogVersion: this.catalogs[slot],
+      rankedAt: this.rankedAt[slot],
     };
   }
 
   /** Stores the first `size` entries of list[from, to) as the shopper's list. */
-  set(
-    key: string,
-    model: number,
-    version: number,
-    catalogVersion: number,
-    list: RankedList,
-    from = 0,
-    to = list.items.length,
-  ): void {
+  set(key: string, stamp: ListStamp, list: RankedList, from = 0, to = list.items.length): void {
     let slot = this.slots.get(key);
     if (slot === undefined) {
       slot = this.free.pop() ?? this.slots.size;
@@ -92,9 +98,10 @@ export class HomeLists {
     this.reasons.set(list.reasons.subarray(from, from + count), at);
     this.anchors.set(list.anchors.subarray(from, from + count), at);
     this.counts[slot] = count;
-    this.models[slot] = model;
-    this.versions[slot] = version;
-    this.catalogs[slot] = catalogVersion;
+    this.models[slot] = stamp.model;
+    this.versions[slot] = stamp.version;
+    this.catalogs[slot] = stamp.catalogVersion;
+    this.rankedAt[slot] = stamp.rankedAt;
   }
 
   delete(key: string): void {
@@ -124,6 +131,7 @@ export class HomeLists {
     this.models = widen(this.models, 1);
     this.versions = widen(this.versions, 1);
     this.catalogs = widen(this.catalogs, 1);
+    this.rankedAt = widen(this.rankedAt, 1);
     this.capacity = capacity;
   }
 }

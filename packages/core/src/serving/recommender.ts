@@ -57,6 +57,12 @@ export interface RecommenderDeps {
   onModelError?: (error: unknown) => void;
   /** Prepared home lists: served when still valid, and stored when a home request ranks one. */
   homeLists?: HomeLists;
+  /**
+   * A list older than this is ranked again, though the shopper did not act: the model's incremental updates,
+   * the best sellers and the catalog have moved on (default HOME_LIST_MAX_AGE_MS).
+   */
+  homeListMaxAgeMs?: number;
+  now?: () => number;
 }
 
 type Ranked = { items: RecommendedItem[]; recipe: RecipeName; model?: LiveModel };
@@ -75,6 +81,7 @@ interface RankOptions {
  * its dense factor term from costing catalog × factors multiply-adds on every request.
  */
 export const FULL_SCORING_MAX_ITEMS = 5000;
+export const HOME_LIST_MAX_AGE_MS = 12 * 3_600_000;
 const RETRIEVE_POPULAR = 300;
 const RETRIEVE_TRENDING = 100;
 
@@ -115,7 +122,10 @@ export class Recommender {
     const started = performance.now();
     const key = shopperKey(req);
     const state = this.deps.states.get(key);
-    const list = state && lists.get(key, model.serial, state.version);
+    if (!state) return undefined; // a shopper without history: nothing to prepare
+    const found = lists.get(key, model.serial, state.version);
+    const age = (this.deps.now?.() ?? Date.now()) - (found?.rankedAt ?? 0);
+    const list = found && age <= (this.deps.homeListMaxAgeMs ?? HOME_LIST_MAX_AGE_MS) ? found : undefined;
     // The catalog changed since the ranking: items that stopped being available are passed over.
     const recheck = list && list.catalogVersion !== this.deps.catalog.version;
     const items = list && this.present(model, list, req.n, req.explain ?? false, recheck);
@@ -140,7 +150,8 @@ export class Recommender {
     };
   }
 
-  private ranked(req: RecommendationRequest): Recommendations {
+  /** The answer ranked now (a home list is kept on the way). */
+  ranked(req: RecommendationRequest): Recommendations {
     const started = performance.now();
     const predicate = this.filterPredicate(req.filter, req.filterValues);
     const key = req.userId || req.sessionId ? shopperKey(req) : undefined;
@@ -272,7 +283,12 @@ export class Recommender {
         explain: keep || (req.explain ?? false),
         excludeSeen: true,
       });
-      if (keep) lists.set(shopper.key, model.serial, shopper.state.version, this.deps.catalog.version, list);
+      if (keep) {
+        const { version } = shopper.state;
+        const catalogVersion = this.deps.catalog.version;
+        const rankedAt = this.deps.now?.() ?? Date.now();
+        lists.set(shopper.key, { model: model.serial, version, catalogVersion, rankedAt }, list);
+      }
       return { items: this.present(model, list, req.n, req.explain ?? false), recipe, model };
     }
     return undefined;
