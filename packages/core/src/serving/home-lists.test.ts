@@ -239,6 +239,21 @@ describe('Recommender with home lists', () => {
   });
 });
 
+/** Prepares a shop's lists on one worker thread with the fitted model. */
+const prepare = (
+  s: Pick<ReturnType<typeof shop>, 'recommender' | 'states' | 'lists'>,
+  superseded: () => boolean,
+) =>
+  prepareHomeLists({
+    ...s.recommender.homeBasis()!,
+    blob: blobs.get('user-personalization')!,
+    states: s.states,
+    lists: s.lists!,
+    threads: 1,
+    now: () => T,
+    superseded,
+  });
+
 describe('prepareHomeLists', () => {
   test('ranks every shopper with history on worker threads, as requests would rank them', async () => {
     const direct = shop({ fullScoringMaxItems: 5 });
@@ -272,20 +287,12 @@ describe('prepareHomeLists', () => {
     const { recommender, states, lists } = shop({ lists: new HomeLists() });
     const version = states.get('u:s6')!.version;
     let rounds = 0;
-    const result = await prepareHomeLists({
-      ...recommender.homeBasis()!,
-      blob: blobs.get('user-personalization')!,
-      states,
-      lists: lists!,
-      threads: 1,
-      now: () => T,
-      // The third check comes after the workers answer: s6 is erased and comes back with as many events.
-      superseded: () => {
-        if (rounds++ !== 2) return false;
-        states.erase('u:s6');
-        while ((states.get('u:s6')?.version ?? 0) < version) apply(states, 's6', 'view', 'i0');
-        return false;
-      },
+    // The third check comes after the workers answer: s6 is erased and comes back with as many events.
+    const result = await prepare({ recommender, states, lists }, () => {
+      if (rounds++ !== 2) return false;
+      states.erase('u:s6');
+      while ((states.get('u:s6')?.version ?? 0) < version) apply(states, 's6', 'view', 'i0');
+      return false;
     });
     assert.equal(states.get('u:s6')!.version, version);
     assert.deepEqual([result.prepared, result.shoppers], [29, 30]);
@@ -295,15 +302,7 @@ describe('prepareHomeLists', () => {
 
   test('stops when superseded, storing nothing', async () => {
     const { recommender, states, lists } = shop({ lists: new HomeLists() });
-    const result = await prepareHomeLists({
-      ...recommender.homeBasis()!,
-      blob: blobs.get('user-personalization')!,
-      states,
-      lists: lists!,
-      threads: 1,
-      now: () => T,
-      superseded: () => true,
-    });
+    const result = await prepare({ recommender, states, lists }, () => true);
     assert.deepEqual([result.prepared, result.complete, lists!.count], [0, false, 0]);
   });
 });
