@@ -4,12 +4,12 @@ import type { ModelVersion } from '../ports/model-store.js';
 import type { InteractionEvent, Recipe } from '../recipes/recipe.js';
 import { decodeModel } from './model-package.js';
 
+let serials = 0;
+
 /**
  * A model version loaded for serving: the recipe, the mapping between item ids and its indices, and how far
  * into the event log its incremental updates reach.
  */
-let serials = 0;
-
 export class LiveModel {
   /** Unique per loaded model in this process, for caches of what it ranked. */
   readonly serial = ++serials;

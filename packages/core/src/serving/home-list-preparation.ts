@@ -5,7 +5,7 @@ import type { Query } from '../recipes/query.js';
 import type { ShopperState, ShopperStates } from '../realtime/shopper-states.js';
 import type { HomeListReply, HomeListTask } from './home-list-worker.js';
 import type { HomeLists } from './home-lists.js';
-import { historyQuery } from './rank-list.js';
+import { shopperQuery } from './rank-list.js';
 
 export interface HomePreparationInput {
   model: LiveModel;
@@ -112,13 +112,7 @@ function chunk(
   const excludePtr = new Int32Array(keys.length + 1);
   const exclude: number[] = [];
   shoppers.forEach((state, s) => {
-    queries.push(
-      historyQuery(
-        model,
-        state.recent.map((r) => r.itemId),
-        state.recent.map((r) => r.type),
-      ),
-    );
+    queries.push(shopperQuery(model, state));
     for (const itemId of state.cart.keys()) exclude.push(model.indexOf(itemId));
     excludePtr[s + 1] = exclude.length;
   });

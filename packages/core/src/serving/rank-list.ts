@@ -1,6 +1,7 @@
 import type { LiveModel } from '../models/live-model.js';
 import type { Query } from '../recipes/query.js';
 import type { Recipe, RecommendOptions } from '../recipes/recipe.js';
+import type { ShopperState } from '../realtime/shopper-states.js';
 import { REASON_TYPES, type RankedList } from './home-lists.js';
 
 /** The shopper's history as a query in the model's indices (items it does not know are left out). */
@@ -19,6 +20,10 @@ export function historyQuery(model: LiveModel, items: readonly string[], types: 
 }
 
 const positions = (m: number) => Float64Array.from({ length: m }, (_, i) => i);
+
+/** A shopper's latest events as a query in the model's indices (empty without a state). */
+export const shopperQuery = (model: LiveModel, state: ShopperState | undefined): Query =>
+  historyQuery(model, state?.recent.map((r) => r.itemId) ?? [], state?.recent.map((r) => r.type) ?? []);
 
 /**
  * What a list is ranked with when no filter narrows it: the excluded items, and with a large catalog the

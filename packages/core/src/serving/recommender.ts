@@ -8,7 +8,7 @@ import type { ShopperState, ShopperStates } from '../realtime/shopper-states.js'
 import type { CatalogIndex } from './catalog-index.js';
 import { compileFilter, type FilterDefinition } from './filters.js';
 import { REASON_TYPES, type HomeLists, type RankedList } from './home-lists.js';
-import { historyQuery, rankList, unfilteredOptions } from './rank-list.js';
+import { historyQuery, rankList, shopperQuery, unfilteredOptions } from './rank-list.js';
 
 export const PLACEMENTS = ['home', 'pdp', 'cart'] as const;
 export type Placement = (typeof PLACEMENTS)[number];
@@ -67,6 +67,10 @@ export interface RecommenderDeps {
 
 type Ranked = { items: RecommendedItem[]; recipe: RecipeName; model?: LiveModel };
 
+/** A home list answers unfiltered home requests about the shopper alone (no item in view). */
+const homeListAnswers = (req: RecommendationRequest) =>
+  req.placement === 'home' && !req.filter && !req.itemId;
+
 interface RankOptions {
   n: number;
   exclude?: readonly string[];
@@ -117,8 +121,7 @@ export class Recommender {
   prepared(req: RecommendationRequest): Recommendations | undefined {
     const model = this.deps.models()['user-personalization'];
     const lists = this.deps.homeLists;
-    if (req.placement !== 'home' || req.filter || req.itemId || !model || !lists) return undefined;
-    if (!req.userId && !req.sessionId) return undefined;
+    if (!homeListAnswers(req) || !model || !lists || (!req.userId && !req.sessionId)) return undefined;
     const started = performance.now();
     const key = shopperKey(req);
     const state = this.deps.states.get(key);
@@ -217,11 +220,7 @@ export class Recommender {
     const model = models['personalized-ranking'] ?? models['user-personalization'];
     const state = this.deps.states.get(shopperKey(shopper));
     if (!model) return itemIds.map((itemId) => ({ itemId, score: 0 }));
-    const query = historyQuery(
-      model,
-      state?.recent.map((r) => r.itemId) ?? [],
-      state?.recent.map((r) => r.type) ?? [],
-    );
+    const query = shopperQuery(model, state);
     const candidates = Int32Array.from(new Set(model.indices(itemIds).filter((i) => i >= 0)));
     const scored = model.recipe.recommend([query], candidates.length, { candidates, excludeSeen: false })[0];
     const known = scored.map((s) => ({ itemId: model.itemIds[s.item], score: s.score }));
@@ -239,11 +238,6 @@ export class Recommender {
 
   private anyModelKnows(itemId: string): boolean {
     return Object.values(this.deps.models()).some((m) => m && m.indexOf(itemId) >= 0);
-  }
-
-  /** The home list is worth keeping for this request: ranked for the shopper alone, unfiltered. */
-  private keepsHomeList(req: RecommendationRequest, recipe: RecipeName, filtered: boolean): boolean {
-    return req.placement === 'home' && recipe === 'user-personalization' && !filtered && !req.itemId;
   }
 
   private modelPath(
@@ -274,7 +268,7 @@ export class Recommender {
       }
       if (performance.now() - started >= this.deps.deadlineMs) return undefined;
       const lists = this.deps.homeLists;
-      const keep = lists && shopper && this.keepsHomeList(req, recipe, predicate !== undefined);
+      const keep = lists && shopper && recipe === 'user-personalization' && homeListAnswers(req);
       const list = this.rankModel(model, queryItems, queryTypes, {
         n: keep ? Math.max(req.n, lists.size) : req.n,
         // What the shopper saw is left out even when it is not the query (the cart placement asks with the cart).
