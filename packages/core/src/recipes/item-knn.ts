@@ -83,6 +83,8 @@ export class ItemKnnRecipe extends ScoringRecipe {
   private attributes: AttributeIndex = buildAttributeIndex(undefined, 0, []);
   /** Pairs seen since fit that are not among an item's kept neighbours: item → neighbour → count. */
   private fresh = new Map<number, Map<number, number>>();
+  /** Event weights by code, for the hot loops (params change only on load). */
+  private weights: Float32Array;
   private normI: Float64Array = new Float64Array(0);
   private normJ: Float64Array = new Float64Array(0);
   private maxOccurrence = 1;
@@ -97,6 +99,7 @@ export class ItemKnnRecipe extends ScoringRecipe {
       ...params,
       eventWeights: { ...DEFAULTS[name].eventWeights, ...params.eventWeights },
     };
+    this.weights = weightsByCode(this.params.eventWeights);
   }
 
   get numItems(): number {
@@ -156,23 +159,42 @@ export class ItemKnnRecipe extends ScoringRecipe {
     return cart.length ? cart : all;
   }
 
-  /** The readable dense form: every item gets the popularity epsilon, then the links of the history. */
-  scoreInto(query: Query, out: Float32Array): void {
-    const eps = this.epsilon();
-    for (let j = 0; j < out.length; j++) out[j] = eps * this.co.occurrences[j];
-    this.accumulate(query, (j, v) => (out[j] += v));
-  }
-
-  /** Calls add(j, w·sim) for every link from the query's recent history: the sparse part of the score. */
-  accumulate(query: Query, add: (item: number, amount: number) => void): void {
-    const weights = weightsByCode(this.params.eventWeights);
+  /** Calls visit(item, w) for the query's recent history: w = 2^(−age/halfLife) · w(type), newest last. */
+  private weightedHistory(query: Query, visit: (item: number, w: number) => void): void {
     const history = this.relevantHistory(query).slice(-this.params.maxHistory);
     history.forEach((t, k) => {
       const item = query.items[t];
       if (item < 0 || item >= this.numItems) return;
       const recency = 2 ** (-(history.length - 1 - k) / this.params.historyHalfLife);
-      const w = recency * (weights[query.types[t]] || 1);
-      this.forNeighbors(item, (j, s) => add(j, w * s));
+      visit(item, recency * (this.weights[query.types[t]] || 1));
+    });
+  }
+
+  /** The readable dense form: every item gets the popularity epsilon, then the links of the history. */
+  scoreInto(query: Query, out: Float32Array): void {
+    const eps = this.epsilon();
+    for (let j = 0; j < out.length; j++) out[j] = eps * this.co.occurrences[j];
+    this.weightedHistory(query, (item, w) => this.forNeighbors(item, (j, s) => (out[j] += w * s)));
+  }
+
+  /**
+   * The sparse part of the score, as scoreInto computes it: w·sim(h, j) added into acc for every link j of the
+   * history, each item touched for the first time starting from its popularity epsilon. The serving paths'
+   * kernel: it walks the neighbour rows directly, with no call per link.
+   */
+  accumulate(query: Query, acc: SparseScores): void {
+    const { ptr, neighbors, counts, occurrences } = this.co;
+    const { normI, normJ } = this;
+    const eps = this.epsilon();
+    this.weightedHistory(query, (i, w) => {
+      const ni = normI[i];
+      for (let k = ptr[i]; k < ptr[i + 1]; k++) {
+        const j = neighbors[k];
+        acc.add(j, w * (counts[k] / (ni * normJ[j])), eps * occurrences[j]);
+      }
+      this.fresh
+        .get(i)
+        ?.forEach((count, j) => acc.add(j, w * (count / (ni * normJ[j])), eps * occurrences[j]));
     });
   }
 
@@ -193,17 +215,25 @@ export class ItemKnnRecipe extends ScoringRecipe {
   override recommend(queries: readonly Query[], n: number, options: RecommendOptions = {}): ScoredItem[][] {
     if (options.candidates) return super.recommend(queries, n, options);
     return queries.map((query) => {
-      // Items that may not be listed again: excluded, seen, then every item listed so far.
-      const skip = new Set<number>(options.exclude);
-      if (options.excludeSeen ?? true) for (const item of query.items) skip.add(item);
       // Same float32 arithmetic as the dense form: each linked item starts at its epsilon, then adds its links.
       const acc = this.scratch();
-      this.accumulate(query, (j, v) => acc.add(j, v, this.baseScore(j)));
+      this.accumulate(query, acc);
+      // Items that may not be listed score -Infinity, which topK passes over.
+      const unlisted = (items: ArrayLike<number>) => {
+        for (let k = 0; k < items.length; k++) if (acc.isTouched(items[k])) acc.values[items[k]] = -Infinity;
+      };
+      if (options.exclude) unlisted(options.exclude);
+      if (options.excludeSeen ?? true) unlisted(query.items);
       // Only the n best linked items can make the list: a bounded heap, not a sort of everything linked.
-      const found = topK(acc.values, n, Int32Array.from(acc.touched.filter((j) => !skip.has(j))));
+      const found = topK(acc.values, n, Int32Array.from(acc.touched));
       acc.reset();
+      // An unlinked item scores its epsilon alone: n linked items above the largest epsilon are the answer.
+      if (found.length === n && found[n - 1].score > Math.fround(this.epsilon() * this.maxOccurrence))
+        return found;
+      // Else the most popular unlinked items that may be listed compete: only the n best of them can make it.
+      const skip = new Set<number>(options.exclude);
+      if (options.excludeSeen ?? true) for (const item of query.items) skip.add(item);
       for (const s of found) skip.add(s.item);
-      // Unlinked items score their epsilon alone: the n most popular of them are all that can make the list.
       let added = 0;
       const fill = (order: Int32Array) => {
         for (const item of order) {
@@ -261,7 +291,7 @@ export class ItemKnnRecipe extends ScoringRecipe {
   }
 
   update(events: readonly InteractionEvent[]): void {
-    const weights = weightsByCode(this.params.eventWeights);
+    const weights = this.weights;
     for (const e of events) {
       const w = weights[e.type];
       if (w <= 0 || e.item < 0 || e.item >= this.numItems) continue;
@@ -303,6 +333,7 @@ export class ItemKnnRecipe extends ScoringRecipe {
   load(snapshot: Snapshot): void {
     this.checkSnapshot(snapshot);
     Object.assign(this.params, snapshot.params);
+    this.weights = weightsByCode(this.params.eventWeights);
     const a = snapshot.arrays;
     this.co = {
       ptr: a.ptr as Int32Array,

@@ -218,8 +218,7 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
     const [links, votes] = [this.sparse, this.sparseVotes];
     return queries.map((query) => {
       // The sparse terms first: with addLinked, what they reach joins the candidates.
-      if (blend.items > 0)
-        this.session.accumulate(query, (j, v) => links.add(j, v, this.session.baseScore(j)));
+      if (blend.items > 0) this.session.accumulate(query, links);
       if (blend.sessions > 0) this.neighbors.addScores(query, (j, v) => votes.add(j, v));
       const candidates = options.addLinked
         ? this.union(
