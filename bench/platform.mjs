@@ -38,18 +38,23 @@ const { serve, ingest, freshness, train } = results;
 if (serve) {
   const { gu, bare, settings } = serve;
   md += `#### Serving \`/v1/recommendations\`\n\n\`${serve.command}\`\n\n`;
-  md += `${int(settings.items)} items, ${int(settings.users)} shoppers with real-time state (${settings.eventsPerUser} events each on average), ${settings.connections} connections, ${settings.seconds} s per phase, load generator (autocannon) on the same 2 cores; setup ${gu.setupSeconds.toFixed(0)} s, server RSS ${int(gu.rssMb)} MB after setup.\n\n`;
+  md += `${int(settings.items)} items, ${int(settings.users)} shoppers with real-time state (${settings.eventsPerUser} events each on average), ${settings.connections} connections, ${settings.seconds} s per phase, load generator (${bare.generator}, one thread) on the same 2 cores; setup ${gu.setupSeconds.toFixed(0)} s, server RSS ${int(gu.rssMb)} MB after setup.\n\n`;
   md += '| what | requests/s | p50 | p99 | max | non-2xx |\n|---|---|---|---|---|---|\n';
   md += `| bare Fastify hello-JSON (same run) | ${int(bare.requestsPerSecond)} | ${ms(bare.p50Ms)} | ${ms(bare.p99Ms)} | ${ms(bare.maxMs)} | ${bare.non2xx} |\n`;
-  for (const [label, r] of [['home (user-personalization, random shopper)', gu.home], ['pdp (similar-items for an item, random shopper)', gu.pdp]])
+  const rows = [
+    ['home (user-personalization, random shopper)', gu.home],
+    ['pdp (similar-items for a random item, random shopper)', gu.pdp],
+    ['cart (bought-together for the cart, random shopper)', gu.cart],
+  ];
+  for (const [label, r] of rows.filter(([, r]) => r))
     md += `| ${label} | ${int(r.requestsPerSecond)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${ms(r.maxMs)} | ${r.non2xx} |\n`;
   const prep = gu.homeLists.lastPreparation;
-  md += `\nHome lists: ${int(prep.prepared)} of ${int(prep.shoppers)} shoppers' lists prepared in ${prep.seconds.toFixed(0)} s on worker threads after setup (as after a start or a promotion); during the load ${int(gu.homeLists.hits)} home answers came from them and ${int(gu.homeLists.misses)} were ranked on the spot. Cache of whole answers (pdp): ${int(gu.cache.hits)} hits, ${int(gu.cache.misses)} misses (shoppers drawn uniformly from ${int(settings.users)}: almost every pdp request ranks).\n\n`;
+  md += `\nHome lists: ${int(prep.prepared)} of ${int(prep.shoppers)} shoppers' lists prepared in ${prep.seconds.toFixed(0)} s on worker threads after setup (as after a start or a promotion); during the load ${int(gu.homeLists.hits)} home answers came from them and ${int(gu.homeLists.misses)} were ranked on the spot. Cache of whole answers (pdp, cart): ${int(gu.cache.hits)} hits, ${int(gu.cache.misses)} misses (shoppers drawn uniformly from ${int(settings.users)}: almost every such request ranks).\n\n`;
 }
 if (ingest) {
   const { gu, bare, settings } = ingest;
   md += `#### Ingest, durably acknowledged\n\n\`${ingest.command}\`\n\n`;
-  md += `POST /v1/events with ${settings.batch} events per request, ${settings.connections} connections, ${settings.seconds} s; each answer only after the SQLite commit (WAL, synchronous=FULL, group commit); time-ordered event ids.\n\n`;
+  md += `POST /v1/events with ${settings.batch} events per request, ${settings.connections} connections, ${settings.seconds} s, load generator ${bare.generator} on the same 2 cores; each answer only after the SQLite commit (WAL, synchronous=FULL, group commit); time-ordered event ids.\n\n`;
   md += '| what | requests/s | events/s | p50 | p99 | events acknowledged | events in the log | processor caught up |\n|---|---|---|---|---|---|---|---|\n';
   md += `| bare Fastify hello-JSON (same run) | ${int(bare.requestsPerSecond)} | – | ${ms(bare.p50Ms)} | ${ms(bare.p99Ms)} | – | – | – |\n`;
   md += `| Gu ingest | ${int(gu.requests.requestsPerSecond)} | ${int(gu.eventsPerSecond)} | ${ms(gu.requests.p50Ms)} | ${ms(gu.requests.p99Ms)} | ${int(gu.acknowledged)} | ${int(gu.inLog)} | ${gu.processorCaughtUpSeconds} s after the load |\n\n`;

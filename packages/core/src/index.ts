@@ -28,6 +28,7 @@ export * from './models/live-model.js';
 export * from './serving/catalog-index.js';
 export * from './serving/filters.js';
 export * from './serving/lru.js';
+export * from './serving/placements.js';
 export * from './serving/recommender.js';
 export * from './service/steps.js';
 export * from './service/training.js';

@@ -513,7 +513,7 @@ describe('the HTTP API', () => {
         assert.equal(answer.items.length, 5, `${placement} gives 5 items`);
         assert.equal(typeof answer.recipe, 'string');
         assert.ok(answer.modelVersion?.startsWith(answer.recipe), `${placement}: ${answer.modelVersion}`);
-        assert.match(answer.recommendationId, /^[0-9a-f-]{36}$/);
+        assert.match(answer.recommendationId, new RegExp(`^${placement}\\.[0-9a-f-]{36}$`));
         assert.equal(answer.fallback, false);
         assert.equal(typeof answer.tookMs, 'number');
         assert.ok(answer.items.every((i) => typeof i.score === 'number' && i.reason === undefined));

@@ -1,6 +1,12 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 
 export interface LoadResult {
+  /** Which program sent the load. */
+  generator: LoadGenerator;
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -11,27 +17,69 @@ export interface LoadResult {
   seconds: number;
 }
 
+/**
+ * wrk (Debian's package, in C) costs the machine far less per request than autocannon (JavaScript): on the
+ * 2 cores that the load generator shares with the server, that is CPU the server under test keeps.
+ */
+export type LoadGenerator = 'wrk' | 'autocannon';
+
+export interface LoadRequest {
+  path: string;
+  /** `{seq}` in a body becomes the request's sequence number, 12 digits, unique within the run (event ids). */
+  body?: string;
+}
+
 export interface LoadOptions {
   url: string;
   connections: number;
   seconds: number;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
-  /** A fresh path (and body) for every request. */
-  next: () => { path: string; body?: string };
+  /** The requests to send, in turn, starting over at the end. */
+  requests: readonly LoadRequest[];
+  generator?: LoadGenerator;
 }
 
-/** Drives a server with autocannon (HTTP/1.1 keep-alive, one request in flight per connection). */
-export async function load(o: LoadOptions): Promise<LoadResult> {
+/** wrk when it is installed, else autocannon. */
+export function defaultGenerator(): LoadGenerator {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return 'wrk';
+  } catch (error) {
+    // wrk --version exits 1 after printing its version: installed all the same.
+    return (error as { status?: number }).status === 1 ? 'wrk' : 'autocannon';
+  }
+}
+
+/** Drives a server over HTTP/1.1 keep-alive connections, one request in flight per connection. */
+export function load(o: LoadOptions): Promise<LoadResult> {
+  if (!o.requests.length) throw new Error('a load needs at least one request');
+  return (o.generator ?? defaultGenerator()) === 'wrk' ? withWrk(o) : withAutocannon(o);
+}
+
+const SEQ = /\{seq\}/g;
+const sequence = (n: number) => String(n).padStart(12, '0');
+
+async function withAutocannon(o: LoadOptions): Promise<LoadResult> {
+  let seq = 0;
   const result = await autocannon({
     url: o.url,
     connections: o.connections,
     duration: o.seconds,
     method: o.method ?? 'GET',
     headers: { 'content-type': 'application/json', ...o.headers },
-    requests: [{ setupRequest: (req) => ({ ...req, ...o.next() }) }],
+    requests: [
+      {
+        setupRequest: (req) => {
+          const n = seq++;
+          const { path, body } = o.requests[n % o.requests.length];
+          return { ...req, path, ...(body === undefined ? {} : { body: body.replace(SEQ, sequence(n)) }) };
+        },
+      },
+    ],
   });
   return {
+    generator: 'autocannon',
     requestsPerSecond: Math.round(result.requests.total / o.seconds),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -41,4 +89,88 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
     errors: result.errors,
     seconds: o.seconds,
   };
+}
+
+/** A Lua long string that nothing inside can close early. */
+const lua = (s: string) => {
+  let level = 1;
+  while (s.includes(`]${'='.repeat(level)}]`)) level++;
+  const eq = '='.repeat(level);
+  return `[${eq}[${s}]${eq}]`;
+};
+
+/**
+ * The wrk script: the requests, one a line (a path, a tab, a body), are read into a table and taken in turn,
+ * `{seq}` replaced by a counter; at the end one JSON line with the figures (wrk counts in microseconds).
+ */
+function wrkScript(o: LoadOptions, requestsFile: string): string {
+  const headers = { 'content-type': 'application/json', ...o.headers };
+  return `local pool = {}
+for line in io.lines(${lua(requestsFile)}) do
+  local tab = line:find("\t", 1, true)
+  if tab then pool[#pool + 1] = { line:sub(1, tab - 1), line:sub(tab + 1) }
+  else pool[#pool + 1] = { line, nil } end
+end
+local headers = {${Object.entries(headers)
+    .map(([k, v]) => `[ ${lua(k)} ] = ${lua(v)}`)
+    .join(',')}}
+local seq = 0
+request = function()
+  local r = pool[(seq % #pool) + 1]
+  local body = r[2]
+  if body then body = body:gsub("{seq}", string.format("%012d", seq)) end
+  seq = seq + 1
+  return wrk.format(${lua(o.method ?? 'GET')}, r[1], headers, body)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('{"requests":%d,"microseconds":%d,"non2xx":%d,"errors":%d,"p50":%d,"p99":%d,"max":%d}\\n',
+    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
+`;
+}
+
+/** One request a line; a path has no tab or newline, and a JSON body has neither outside its strings. */
+function requestLines(requests: readonly LoadRequest[]): string {
+  return requests
+    .map(({ path, body }) => {
+      if (/[\t\n]/.test(path) || (body !== undefined && /[\t\n]/.test(body)))
+        throw new Error(`a request for wrk may hold no tab or newline: ${path}`);
+      return body === undefined ? path : `${path}\t${body}`;
+    })
+    .join('\n');
+}
+
+async function withWrk(o: LoadOptions): Promise<LoadResult> {
+  const dir = mkdtempSync(join(os.tmpdir(), 'gu-wrk-'));
+  const [script, requests] = [join(dir, 'load.lua'), join(dir, 'requests.txt')];
+  writeFileSync(requests, requestLines(o.requests) + '\n');
+  writeFileSync(script, wrkScript(o, requests));
+  try {
+    // One thread: the other core is the server's.
+    const args = ['-t1', `-c${o.connections}`, `-d${o.seconds}s`, '--timeout', '5s', '-s', script, o.url];
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile('wrk', args, { maxBuffer: 1 << 20 }, (error, out, err) =>
+        error ? reject(new Error(`wrk failed: ${err || error.message}`)) : resolve(out),
+      ),
+    );
+    const line = stdout.split('\n').find((l) => l.startsWith('{"requests"'));
+    if (!line) throw new Error(`wrk printed no summary:\n${stdout}`);
+    const r = JSON.parse(line) as Record<string, number>;
+    const ms = (us: number) => Math.round(us / 10) / 100;
+    return {
+      generator: 'wrk',
+      requestsPerSecond: Math.round(r.requests / (r.microseconds / 1e6)),
+      p50Ms: ms(r.p50),
+      p99Ms: ms(r.p99),
+      maxMs: ms(r.max),
+      requests: r.requests,
+      non2xx: r.non2xx,
+      errors: r.errors,
+      seconds: o.seconds,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { createRecipe, DEFAULT_TRAINING_RECIPES } from '@gu/core';
-import { load } from '../bench/load.js';
+import { defaultGenerator, load, type LoadGenerator } from '../bench/load.js';
 import { startTarget } from '../bench/run-target.js';
 import { syntheticShop } from '../bench/synthetic.js';
 import type { TargetOptions } from '../bench/target.js';
@@ -17,6 +17,7 @@ interface BenchFlags {
   connections: number;
   batch: number;
   samples: number;
+  loadGenerator: LoadGenerator;
   json?: boolean;
 }
 
@@ -66,7 +67,8 @@ async function bare(flags: BenchFlags) {
       url: target.url,
       connections: flags.connections,
       seconds: flags.seconds,
-      next: () => ({ path: '/hello' }),
+      requests: [{ path: '/hello' }],
+      generator: flags.loadGenerator,
     });
   } finally {
     target.stop();
@@ -86,58 +88,63 @@ async function serve(flags: BenchFlags) {
   const shop = shopOf(flags);
   const gu = await withTarget(shop, async (t) => {
     const headers = { 'x-api-key': t.publicKey! };
-    const random = () => Math.floor(Math.random() * flags.users);
+    // Shoppers and items drawn uniformly, a fresh draw for every request the run can send.
+    const draws = Math.min(200_000, flags.seconds * 20_000);
+    const pool = (path: () => string) => Array.from({ length: draws }, () => ({ path: path() }));
+    const user = () => `u${Math.floor(Math.random() * flags.users)}`;
     const placements = {
-      home: () => ({ path: `/v1/recommendations?userId=u${random()}&placement=home&n=10` }),
-      pdp: () => ({
-        path: `/v1/recommendations?userId=u${random()}&itemId=i${Math.floor(Math.random() * flags.items)}&placement=pdp&n=10`,
-      }),
+      home: pool(() => `/v1/recommendations?userId=${user()}&placement=home&n=10`),
+      pdp: pool(
+        () =>
+          `/v1/recommendations?userId=${user()}&itemId=i${Math.floor(Math.random() * flags.items)}&placement=pdp&n=10`,
+      ),
+      cart: pool(() => `/v1/recommendations?userId=${user()}&placement=cart&n=10`),
     };
+    const phase = (requests: typeof placements.home, seconds = flags.seconds) =>
+      load({
+        url: t.url,
+        connections: flags.connections,
+        seconds,
+        headers,
+        requests,
+        generator: flags.loadGenerator,
+      });
     // Warm up the JIT and the code paths before measuring.
-    await load({ url: t.url, connections: flags.connections, seconds: 2, headers, next: placements.home });
-    const home = await load({
-      url: t.url,
-      connections: flags.connections,
-      seconds: flags.seconds,
-      headers,
-      next: placements.home,
-    });
-    const pdp = await load({
-      url: t.url,
-      connections: flags.connections,
-      seconds: flags.seconds,
-      headers,
-      next: placements.pdp,
-    });
+    await phase(placements.home, 2);
+    const home = await phase(placements.home);
+    const pdp = await phase(placements.pdp);
+    const cart = await phase(placements.cart);
     const status = await (
       await fetch(`${t.url}/v1/admin/status`, { headers: { 'x-api-key': t.secretKey! } })
     ).json();
     const { cache, homeLists } = status as { cache: unknown; homeLists: unknown };
-    return { home, pdp, cache, homeLists };
+    return { home, pdp, cart, cache, homeLists };
   });
   return { bench: 'serve', settings: flags, machine: machine(), bare: await bare(flags), gu };
 }
 
 async function ingest(flags: BenchFlags) {
-  let sent = 0;
   const gu = await withTarget(
     { kind: 'gu', items: 0, users: 0, eventsPerUser: 0, models: false },
     async (t) => {
       const now = Date.now();
-      const batch = () =>
-        JSON.stringify(
-          Array.from({ length: flags.batch }, () => {
-            const n = sent++;
+      // Batch templates whose event ids get the request's sequence number: time-ordered and unique, as the
+      // SDK makes them (ULIDs); random ones slow the log's unique index down.
+      const requests = Array.from({ length: 1000 }, (_, b) => ({
+        path: '/v1/events',
+        body: JSON.stringify(
+          Array.from({ length: flags.batch }, (_, k) => {
+            const n = b * flags.batch + k;
             return {
-              // Time-ordered ids, as the SDK makes them (ULIDs): random ones slow the log's unique index down.
-              eventId: `b${String(n).padStart(12, '0')}`,
+              eventId: `b{seq}-${String(k).padStart(4, '0')}`,
               eventType: 'view',
               userId: `u${n % 100_000}`,
               itemId: `i${n % 5000}`,
               timestamp: now,
             };
           }),
-        );
+        ),
+      }));
       const headers = { 'x-api-key': t.publicKey! };
       const result = await load({
         url: t.url,
@@ -145,7 +152,8 @@ async function ingest(flags: BenchFlags) {
         seconds: flags.seconds,
         method: 'POST',
         headers,
-        next: () => ({ path: '/v1/events', body: batch() }),
+        requests,
+        generator: flags.loadGenerator,
       });
       // The stream processor runs behind the acknowledgements: how long until it has consumed the whole log.
       const loadEnded = performance.now();
@@ -269,6 +277,15 @@ export const benchCommand = new Command('bench')
   .option('--connections <n>', 'concurrent connections', int, 50)
   .option('--batch <n>', 'ingest: events per request', int, 100)
   .option('--samples <n>', 'freshness: events timed', int, 500)
+  .option(
+    '--load-generator <name>',
+    'wrk (Debian package; far less CPU per request, which on a shared machine stays with the server) or autocannon',
+    (v: string) => {
+      if (v !== 'wrk' && v !== 'autocannon') throw new Error(`expected wrk or autocannon, not ${v}`);
+      return v;
+    },
+    defaultGenerator(),
+  )
   .option('--json', 'print one JSON object')
   .action(async (which: string, flags: BenchFlags) => {
     const bench = benches[which as keyof typeof benches];

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EventType } from '../domain/events.js';
 import type { LoggedEvent } from '../ports/event-log.js';
+import { newRecommendationId, PLACEMENTS, placementOfRecommendation } from '../serving/placements.js';
 import { KpiTracker } from './kpis.js';
 
 const T0 = Date.UTC(2026, 10, 25, 10, 0, 0);
@@ -25,16 +26,17 @@ const ev = (
 test('CTR per widget, conversion, bounce, orders and AOV over the window', () => {
   let now = T0;
   const kpis = new KpiTracker(() => now);
-  kpis.recordServed('r-home', 'home', 2, false);
-  kpis.recordServed('r-pdp', 'pdp', 4, false);
-  kpis.recordServed('r-pdp2', 'pdp', 6, true);
+  const [home, pdp] = [newRecommendationId('home'), newRecommendationId('pdp')];
+  kpis.recordServed('home', 2, false);
+  kpis.recordServed('pdp', 4, false);
+  kpis.recordServed('pdp', 6, true);
   kpis.recordEvents([
-    ev('recommendation_impression', 'a', T0, { recommendationId: 'r-home' }),
-    ev('recommendation_impression', 'b', T0, { recommendationId: 'r-home' }),
-    ev('recommendation_click', 'a', T0 + 1000, { recommendationId: 'r-home' }),
-    ev('recommendation_impression', 'a', T0 + 2000, { recommendationId: 'r-pdp' }),
+    ev('recommendation_impression', 'a', T0, { recommendationId: home }),
+    ev('recommendation_impression', 'b', T0, { recommendationId: home }),
+    ev('recommendation_click', 'a', T0 + 1000, { recommendationId: home }),
+    ev('recommendation_impression', 'a', T0 + 2000, { recommendationId: pdp }),
     ev('view', 'a', T0 + 3000),
-    ev('purchase', 'a', T0 + 4000, { price: 100_000, quantity: 2, orderId: 'o1', recommendationId: 'r-pdp' }),
+    ev('purchase', 'a', T0 + 4000, { price: 100_000, quantity: 2, orderId: 'o1', recommendationId: pdp }),
     ev('purchase', 'a', T0 + 4000, { price: 50_000, orderId: 'o1' }),
     ev('view', 'c', T0 + 5000),
   ]);
@@ -80,6 +82,19 @@ test('figures leave the window as time passes, and an empty window has no rates'
 
 test('impressions of lists the server never served count under unknown', () => {
   const kpis = new KpiTracker(() => T0);
-  kpis.recordEvents([ev('recommendation_impression', 'a', T0, { recommendationId: 'elsewhere' })]);
-  assert.equal(kpis.report(1).widgets.unknown.impressions, 1);
+  kpis.recordEvents(
+    ['elsewhere', 'shelf.1234', '.home', 'homepage'].map((recommendationId) =>
+      ev('recommendation_impression', 'a', T0, { recommendationId }),
+    ),
+  );
+  assert.equal(kpis.report(1).widgets.unknown.impressions, 4);
+});
+
+test('a recommendation id names its placement, however long ago it was served', () => {
+  for (const placement of PLACEMENTS) {
+    const id = newRecommendationId(placement);
+    assert.match(id, new RegExp(`^${placement}\\.[0-9a-f-]{36}$`));
+    assert.equal(placementOfRecommendation(id), placement);
+  }
+  assert.notEqual(newRecommendationId('home'), newRecommendationId('home'));
 });

@@ -1,6 +1,6 @@
 import { shopperKey } from '../domain/events.js';
 import type { LoggedEvent } from '../ports/event-log.js';
-import { Lru } from '../serving/lru.js';
+import { placementOfRecommendation } from '../serving/placements.js';
 
 const MINUTE = 60_000;
 /** How far back the live figures reach. */
@@ -78,8 +78,6 @@ const add = (r: Record<string, number>, key: string, n = 1) => (r[key] = (r[key]
 export class KpiTracker {
   private buckets = new Map<number, Bucket>();
   private shoppers = new Map<string, Shopper>();
-  /** recommendationId → placement of the lists served lately, for attribution. */
-  private served = new Lru<string, string>(200_000);
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -114,8 +112,7 @@ export class KpiTracker {
   }
 
   /** An answer of the recommendation API. */
-  recordServed(recommendationId: string, placement: string, tookMs: number, fallback: boolean): void {
-    this.served.set(recommendationId, placement);
+  recordServed(placement: string, tookMs: number, fallback: boolean): void {
     const b = this.bucket(this.now());
     add(b.served, placement);
     b.answers++;
@@ -132,7 +129,9 @@ export class KpiTracker {
     for (const e of events) {
       const b = this.bucket(e.receivedAt);
       b.events++;
-      const placement = e.recommendationId ? (this.served.get(e.recommendationId) ?? 'unknown') : undefined;
+      const placement = e.recommendationId
+        ? (placementOfRecommendation(e.recommendationId) ?? 'unknown')
+        : undefined;
       if (e.eventType === 'recommendation_impression' && placement) add(b.impressions, placement);
       if (e.eventType === 'recommendation_click' && placement) add(b.clicks, placement);
       if (e.eventType === 'purchase') {

@@ -22,6 +22,7 @@ import { ShopperStates } from '../realtime/shopper-states.js';
 import { CatalogIndex } from '../serving/catalog-index.js';
 import { checkFilter, type FilterDefinition } from '../serving/filters.js';
 import { Lru } from '../serving/lru.js';
+import { newRecommendationId } from '../serving/placements.js';
 import { HomeLists } from '../serving/home-lists.js';
 import { prepareHomeLists, type HomePreparation } from '../serving/home-list-preparation.js';
 import { defaultThreads } from '../parallel/pool.js';
@@ -175,7 +176,7 @@ export class Gu {
 
   recommend(req: RecommendationRequest): Recommendations {
     const value = this.recommender.prepared(req) ?? this.cachedOrRanked(req);
-    this.kpis.recordServed(value.recommendationId, value.placement, value.tookMs, value.fallback);
+    this.kpis.recordServed(value.placement, value.tookMs, value.fallback);
     return value;
   }
 
@@ -198,7 +199,7 @@ export class Gu {
     const hit = this.cache.get(key);
     const cached = hit !== undefined && this.now() - hit.at < (this.options.cacheTtlMs ?? 60_000);
     const value = cached
-      ? { ...hit.value, recommendationId: globalThis.crypto.randomUUID(), tookMs: 0 }
+      ? { ...hit.value, recommendationId: newRecommendationId(req.placement), tookMs: 0 }
       : this.recommender.ranked(req);
     if (!cached && !value.fallback) this.cache.set(key, { at: this.now(), value });
     return value;

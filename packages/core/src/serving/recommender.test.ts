@@ -146,7 +146,7 @@ describe('Recommender: placements', () => {
     assert.equal(r.modelVersion, 'user-personalization-test');
     assert.equal(r.fallback, false);
     assert.equal(r.variant, 'default');
-    assert.match(r.recommendationId, /^[0-9a-f-]{36}$/);
+    assert.match(r.recommendationId, /^home\.[0-9a-f-]{36}$/);
     assert.ok(r.tookMs >= 0);
     assert.equal(r.items.length, 5);
     assert.ok(

@@ -8,10 +8,8 @@ import type { ShopperState, ShopperStates } from '../realtime/shopper-states.js'
 import type { CatalogIndex } from './catalog-index.js';
 import { compileFilter, type FilterDefinition } from './filters.js';
 import { REASON_TYPES, type HomeLists, type RankedList } from './home-lists.js';
+import { newRecommendationId, type Placement } from './placements.js';
 import { historyQuery, rankList, shopperQuery, unfilteredOptions } from './rank-list.js';
-
-export const PLACEMENTS = ['home', 'pdp', 'cart'] as const;
-export type Placement = (typeof PLACEMENTS)[number];
 
 export interface RecommendationRequest {
   userId?: string;
@@ -142,7 +140,7 @@ export class Recommender {
 
   private answer(req: RecommendationRequest, ranked: Ranked, fallback: boolean, started: number) {
     return {
-      recommendationId: globalThis.crypto.randomUUID(),
+      recommendationId: newRecommendationId(req.placement),
       placement: req.placement,
       recipe: ranked.recipe,
       modelVersion: ranked.model?.version.id ?? null,
