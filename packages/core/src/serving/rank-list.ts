@@ -19,7 +19,11 @@ export function historyQuery(model: LiveModel, items: readonly string[], types: 
   return { user: -1, items: indices.subarray(0, m), types: codes.subarray(0, m), times: positions(m) };
 }
 
-const positions = (m: number) => Float64Array.from({ length: m }, (_, i) => i);
+function positions(m: number): Float64Array {
+  const times = new Float64Array(m);
+  for (let i = 0; i < m; i++) times[i] = i;
+  return times;
+}
 
 /** A shopper's latest events as a query in the model's indices (empty without a state). */
 export const shopperQuery = (model: LiveModel, state: ShopperState | undefined): Query =>

@@ -297,10 +297,17 @@ export class Recommender {
 
   private rankModel(model: LiveModel, items: readonly string[], types: readonly number[], o: RankOptions) {
     const query = historyQuery(model, items, types);
-    const exclude = Int32Array.from([
-      ...this.blockedItems(model),
-      ...model.indices(o.exclude ?? []).filter((i) => i >= 0),
-    ]);
+    // With excludeSeen the query's own items are left out already: only the other ids need looking up.
+    const others = (o.exclude ?? []).filter((id) => !(o.excludeSeen && items.includes(id)));
+    const blocked = this.blockedItems(model);
+    const excluded = new Int32Array(blocked.length + others.length);
+    excluded.set(blocked);
+    let m = blocked.length;
+    for (const id of others) {
+      const i = model.indexOf(id);
+      if (i >= 0) excluded[m++] = i;
+    }
+    const exclude = excluded.subarray(0, m);
     const options = o.predicate
       ? { excludeSeen: o.excludeSeen, exclude, candidates: this.candidates(model, o.predicate) }
       : {
