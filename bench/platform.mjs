@@ -1,6 +1,7 @@
-// Measures the running platform with `gu bench serve|ingest|freshness --json` and writes the figures, with
-// the command behind each, into BENCHMARKS.md (between the platform markers). Each run's JSON stays in
-// bench/out/. Usage: node bench/platform.mjs [--only serve,ingest,freshness] [-- extra gu bench flags]
+// Measures the running platform with `gu bench serve|ingest|freshness|train --json` and writes the figures,
+// with the command and the date behind each, into BENCHMARKS.md (between the platform markers). Each run's
+// JSON stays in bench/out/; a section neither run now nor saved there keeps its text from BENCHMARKS.md.
+// Usage: node bench/platform.mjs [--only serve,ingest,freshness,train] [-- extra gu bench flags]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
@@ -27,57 +28,78 @@ for (const [name, args] of Object.entries(runs)) {
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 26,
   });
-  results[name] = { command: `gu ${command.join(' ')}`, ...JSON.parse(out) };
+  results[name] = { command: `gu ${command.join(' ')}`, measured: new Date().toISOString().slice(0, 10), ...JSON.parse(out) };
   writeFileSync(saved, JSON.stringify(results[name], null, 2));
 }
 
 const int = (x) => (x === undefined || x === null ? '–' : Math.round(x).toLocaleString('en-US'));
 const ms = (x) => (x === undefined || x === null ? '–' : `${x} ms`);
-let md = '';
-const { serve, ingest, freshness, train } = results;
-if (serve) {
-  const { gu, bare, settings } = serve;
-  md += `#### Serving \`/v1/recommendations\`\n\n\`${serve.command}\`\n\n`;
-  md += `${int(settings.items)} items, ${int(settings.users)} shoppers with real-time state (${settings.eventsPerUser} events each on average), ${settings.connections} connections, ${settings.seconds} s per phase, load generator (${bare.generator}, one thread) on the same 2 cores; setup ${gu.setupSeconds.toFixed(0)} s, server RSS ${int(gu.rssMb)} MB after setup.\n\n`;
-  md += '| what | requests/s | p50 | p99 | max | non-2xx |\n|---|---|---|---|---|---|\n';
-  md += `| bare Fastify hello-JSON (same run) | ${int(bare.requestsPerSecond)} | ${ms(bare.p50Ms)} | ${ms(bare.p99Ms)} | ${ms(bare.maxMs)} | ${bare.non2xx} |\n`;
-  const rows = [
-    ['home (user-personalization, random shopper)', gu.home],
-    ['pdp (similar-items for a random item, random shopper)', gu.pdp],
-    ['cart (bought-together for the cart, random shopper)', gu.cart],
-  ];
-  for (const [label, r] of rows.filter(([, r]) => r))
-    md += `| ${label} | ${int(r.requestsPerSecond)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${ms(r.maxMs)} | ${r.non2xx} |\n`;
-  const prep = gu.homeLists.lastPreparation;
-  md += `\nHome lists: ${int(prep.prepared)} of ${int(prep.shoppers)} shoppers' lists prepared in ${prep.seconds.toFixed(0)} s on worker threads after setup (as after a start or a promotion); during the load ${int(gu.homeLists.hits)} home answers came from them and ${int(gu.homeLists.misses)} were ranked on the spot. Cache of whole answers (pdp, cart): ${int(gu.cache.hits)} hits, ${int(gu.cache.misses)} misses (shoppers drawn uniformly from ${int(settings.users)}: almost every such request ranks).\n\n`;
-}
-if (ingest) {
-  const { gu, bare, settings } = ingest;
-  md += `#### Ingest, durably acknowledged\n\n\`${ingest.command}\`\n\n`;
-  md += `POST /v1/events with ${settings.batch} events per request, ${settings.connections} connections, ${settings.seconds} s, load generator ${bare.generator} on the same 2 cores; each answer only after the SQLite commit (WAL, synchronous=FULL, group commit); time-ordered event ids.\n\n`;
-  md += '| what | requests/s | events/s | p50 | p99 | events acknowledged | events in the log | processor caught up |\n|---|---|---|---|---|---|---|---|\n';
-  md += `| bare Fastify hello-JSON (same run) | ${int(bare.requestsPerSecond)} | – | ${ms(bare.p50Ms)} | ${ms(bare.p99Ms)} | – | – | – |\n`;
-  md += `| Gu ingest | ${int(gu.requests.requestsPerSecond)} | ${int(gu.eventsPerSecond)} | ${ms(gu.requests.p50Ms)} | ${ms(gu.requests.p99Ms)} | ${int(gu.acknowledged)} | ${int(gu.inLog)} | ${gu.processorCaughtUpSeconds} s after the load |\n\n`;
-  md += 'The log holds more than was acknowledged: requests still in flight when the load generator stopped counting.\n\n';
-}
-if (freshness) {
-  const { gu, settings } = freshness;
-  md += `#### Freshness: event acknowledged → reflected in that shopper's recommendations\n\n\`${freshness.command}\`\n\n`;
-  md += `${int(settings.items)} items, ${int(settings.users)} shoppers. Each sample: a shopper views the item at the top of their home list; the clock starts when POST /v1/events answers and stops at the first GET /v1/recommendations without that item (seen items are excluded), polling back to back.\n\n`;
-  md += '| samples | p50 | p99 | max | polls per sample |\n|---|---|---|---|---|\n';
-  md += `| ${gu.samples} | ${ms(gu.p50Ms)} | ${ms(gu.p99Ms)} | ${ms(gu.maxMs)} | ${gu.pollsPerSample} |\n\n`;
-}
-if (train) {
-  md += `#### Training at scale\n\n\`${train.command}\`\n\n`;
-  md += `${int(train.interactions)} synthetic interactions (${int(train.settings.users)} shoppers, ${int(train.settings.items)} items), every served recipe fitted in one process on both cores; peak resident memory ${int(train.peakMemoryMb)} MB (target: 10M interactions in ≤ 5 minutes within 4 GB).\n\n`;
-  md += '| recipe | fit s |\n|---|---|\n';
-  for (const r of train.recipes) md += `| ${r.recipe} | ${r.seconds} |\n`;
-  md += `| **all** | **${train.trainSeconds}** |\n\n`;
-}
+/** The command behind a section and the day it ran. */
+const provenance = (r) => `\`${r.command}\`${r.measured ? ` (measured ${r.measured})` : ''}\n\n`;
+
+/** Each benchmark's section: its heading (which finds the section again in BENCHMARKS.md), then its text. */
+const headings = {
+  serve: '#### Serving `/v1/recommendations`',
+  ingest: '#### Ingest, durably acknowledged',
+  freshness: "#### Freshness: event acknowledged → reflected in that shopper's recommendations",
+  train: '#### Training at scale',
+};
+const render = {
+  serve: ({ gu, bare, settings }) => {
+    let md = `${int(settings.items)} items, ${int(settings.users)} shoppers with real-time state (${settings.eventsPerUser} events each on average), ${settings.connections} connections, ${settings.seconds} s per phase, load generator (${bare.generator ?? 'autocannon'}, one thread) on the same 2 cores; setup ${gu.setupSeconds.toFixed(0)} s, server RSS ${int(gu.rssMb)} MB after setup.\n\n`;
+    md += '| what | requests/s | p50 | p99 | max | non-2xx |\n|---|---|---|---|---|---|\n';
+    const rows = [
+      ['bare Fastify hello-JSON (same run)', bare],
+      ['home (user-personalization, random shopper)', gu.home],
+      ['pdp (similar-items for a random item, random shopper)', gu.pdp],
+      ['cart (bought-together for the cart, random shopper)', gu.cart],
+    ];
+    for (const [label, r] of rows.filter(([, r]) => r))
+      md += `| ${label} | ${int(r.requestsPerSecond)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${ms(r.maxMs)} | ${r.non2xx} |\n`;
+    const prep = gu.homeLists.lastPreparation;
+    md += `\nHome lists: ${int(prep.prepared)} of ${int(prep.shoppers)} shoppers' lists prepared in ${prep.seconds.toFixed(0)} s on worker threads after setup (as after a start or a promotion); during the load ${int(gu.homeLists.hits)} home answers came from them and ${int(gu.homeLists.misses)} were ranked on the spot. Cache of whole answers (pdp, cart): ${int(gu.cache.hits)} hits, ${int(gu.cache.misses)} misses (shoppers drawn uniformly from ${int(settings.users)}: almost every such request ranks).\n\n`;
+    return md;
+  },
+  ingest: ({ gu, bare, settings }) => {
+    let md = `POST /v1/events with ${settings.batch} events per request, ${settings.connections} connections, ${settings.seconds} s, load generator ${bare.generator ?? 'autocannon'} on the same 2 cores; each answer only after the SQLite commit (WAL, synchronous=FULL, group commit); time-ordered event ids; no model serving (the stream processor updates shopper state, the event store and the lake).\n\n`;
+    md += '| what | requests/s | events/s | p50 | p99 | events acknowledged | events in the log | processor caught up |\n|---|---|---|---|---|---|---|---|\n';
+    md += `| bare Fastify hello-JSON (same run) | ${int(bare.requestsPerSecond)} | – | ${ms(bare.p50Ms)} | ${ms(bare.p99Ms)} | – | – | – |\n`;
+    md += `| Gu ingest | ${int(gu.requests.requestsPerSecond)} | ${int(gu.eventsPerSecond)} | ${ms(gu.requests.p50Ms)} | ${ms(gu.requests.p99Ms)} | ${int(gu.acknowledged)} | ${int(gu.inLog)} | ${gu.processorCaughtUpSeconds} s after the load |\n\n`;
+    md += 'The log holds more than was acknowledged: requests still in flight when the load generator stopped counting.\n\n';
+    return md;
+  },
+  freshness: ({ gu, settings }) => {
+    let md = `${int(settings.items)} items, ${int(settings.users)} shoppers. Each sample: a shopper views the item at the top of their home list; the clock starts when POST /v1/events answers and stops at the first GET /v1/recommendations without that item (seen items are excluded), polling back to back.\n\n`;
+    md += '| samples | p50 | p99 | max | polls per sample |\n|---|---|---|---|---|\n';
+    md += `| ${gu.samples} | ${ms(gu.p50Ms)} | ${ms(gu.p99Ms)} | ${ms(gu.maxMs)} | ${gu.pollsPerSample} |\n\n`;
+    return md;
+  },
+  train: (train) => {
+    let md = `${int(train.interactions)} synthetic interactions (${int(train.settings.users)} shoppers, ${int(train.settings.items)} items), every served recipe fitted in one process on both cores; peak resident memory ${int(train.peakMemoryMb)} MB (target: 10M interactions in ≤ 5 minutes within 4 GB).\n\n`;
+    md += '| recipe | fit s |\n|---|---|\n';
+    for (const r of train.recipes) md += `| ${r.recipe} | ${r.seconds} |\n`;
+    md += `| **all** | **${train.trainSeconds}** |\n\n`;
+    return md;
+  },
+};
+
 const path = 'BENCHMARKS.md';
 const current = readFileSync(path, 'utf8');
 const [start, end] = ['<!-- platform:start -->', '<!-- platform:end -->'];
 if (!current.includes(start)) throw new Error(`${path} has no ${start} marker`);
-const stamp = `Measured ${new Date().toISOString().slice(0, 10)} by \`node bench/platform.mjs\`.\n\n`;
-writeFileSync(path, current.slice(0, current.indexOf(start) + start.length) + '\n' + stamp + md + current.slice(current.indexOf(end)));
-process.stderr.write(`\nwrote ${Object.keys(results).length} sections into ${path}\n`);
+const block = current.slice(current.indexOf(start) + start.length, current.indexOf(end));
+/** A section as BENCHMARKS.md has it now: from its heading to the next heading of its level. */
+const previous = (heading) => {
+  const at = block.indexOf(heading + '\n');
+  if (at < 0) return undefined;
+  const next = block.indexOf('\n#### ', at + heading.length);
+  return block.slice(at, next < 0 ? undefined : next + 1).trimEnd() + '\n\n';
+};
+let md = '\n';
+for (const [name, heading] of Object.entries(headings)) {
+  const r = results[name];
+  const section = r ? `${heading}\n\n${provenance(r)}${render[name](r)}` : previous(heading);
+  if (section) md += section;
+}
+writeFileSync(path, current.slice(0, current.indexOf(start) + start.length) + md + current.slice(current.indexOf(end)));
+process.stderr.write(`\nwrote ${Object.keys(results).length} measured sections into ${path}\n`);

@@ -228,7 +228,10 @@ export class ItemKnnRecipe extends ScoringRecipe {
       const found = topK(acc.values, n, Int32Array.from(acc.touched));
       acc.reset();
       // An unlinked item scores its epsilon alone: n linked items above the largest epsilon are the answer.
-      if (found.length === n && found[n - 1].score > Math.fround(this.epsilon() * this.maxOccurrence))
+      if (
+        found.length === n &&
+        (n === 0 || found[n - 1].score > Math.fround(this.epsilon() * this.maxOccurrence))
+      )
         return found;
       // Else the most popular unlinked items that may be listed compete: only the n best of them can make it.
       const skip = new Set<number>(options.exclude);

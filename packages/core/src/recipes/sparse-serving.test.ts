@@ -41,7 +41,7 @@ function assertSparseEqualsDense(recipe: ScoringRecipe, when: string) {
         : q % 3 === 1
           ? data.itemIds.map((_, i) => i).filter((i) => i % 3 === q % 2)
           : [];
-    for (const n of [1, 5, 25, data.itemIds.length])
+    for (const n of [0, 1, 5, 25, data.itemIds.length])
       assert.deepEqual(
         recipe.recommend([query], n, { exclude: Int32Array.from(exclude) })[0],
         dense(recipe, query, n, exclude),
