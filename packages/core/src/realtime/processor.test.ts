@@ -88,6 +88,24 @@ describe('StreamProcessor', () => {
     );
   });
 
+  test('a backlog is consumed a batch per turn of the event loop, so that other work goes on meanwhile', async () => {
+    const { stores, processor } = setup(memoryStores(), { batchSize: 100 });
+    await stores.log.append(
+      views(
+        'u1',
+        Array.from({ length: 500 }, (_, k) => `i${k}`),
+      ),
+    );
+    const seen: number[] = [];
+    const pass = processor.wake();
+    // What the event loop runs while the pass goes on (an acknowledgement, a request) sees it half done.
+    await new Promise((resolve) => setImmediate(resolve));
+    seen.push(processor.position);
+    await pass;
+    assert.ok(seen[0] > 0 && seen[0] < 500, `position ${seen[0]} when other work ran`);
+    assert.equal(processor.position, 500);
+  });
+
   test('feeds models each batch with the shopper’s items before each event', async () => {
     const spy = spyModel();
     const { stores, processor } = setup(memoryStores(), {}, spy.models);

@@ -119,6 +119,9 @@ export class StreamProcessor {
       if (!batch.length) break;
       await this.process(batch);
       if (batch.length < size) break;
+      // Embedded stores answer at once, so without this a backlog would be consumed in one turn of the
+      // event loop, holding back every acknowledgement and answer meanwhile (seconds under full ingest).
+      await new Promise((resolve) => setImmediate(resolve));
     }
     if (this.now() - this.lastCheckpoint >= (this.options.checkpointEveryMs ?? 5000)) await this.checkpoint();
   }

@@ -21,7 +21,7 @@ import { StreamProcessor } from '../realtime/processor.js';
 import { ShopperStates } from '../realtime/shopper-states.js';
 import { CatalogIndex } from '../serving/catalog-index.js';
 import { checkFilter, type FilterDefinition } from '../serving/filters.js';
-import { Lru } from '../serving/lru.js';
+import { AnswerCache } from '../serving/answer-cache.js';
 import { newRecommendationId } from '../serving/placements.js';
 import { HomeLists } from '../serving/home-lists.js';
 import { prepareHomeLists, type HomePreparation } from '../serving/home-list-preparation.js';
@@ -87,7 +87,7 @@ export class Gu {
   readonly recommender: Recommender;
   private models: ModelSet = {};
   private filters = new Map<string, FilterDefinition>();
-  private cache: Lru<string, { at: number; value: Recommendations }>;
+  private cache: AnswerCache;
   private training?: Promise<TrainingReport>;
   private generation = 0;
   private homeRun = 0;
@@ -100,7 +100,7 @@ export class Gu {
     readonly stores: Stores,
     private readonly options: GuOptions,
   ) {
-    this.cache = new Lru(options.cacheSize ?? 10_000);
+    this.cache = new AnswerCache(options.cacheSize ?? 10_000, options.cacheTtlMs ?? 60_000, () => this.now());
     this.kpis = new KpiTracker(() => this.now());
     this.processor = new StreamProcessor(stores, this.states, () => this.models, {
       now: options.now,
@@ -180,33 +180,34 @@ export class Gu {
     return value;
   }
 
-  /** Answers other than prepared home lists go through a cache of whole answers. */
+  /**
+   * Answers other than prepared home lists go through the hot-key cache. A shopper Gu knows nothing of gets
+   * the same answer as any other, so such requests share one key whoever asks: product pages seen by
+   * first-time visitors, much of a shop's traffic, are its hot keys.
+   */
   private cachedOrRanked(req: RecommendationRequest): Recommendations {
     const state = req.userId || req.sessionId ? this.states.get(shopperKey(req)) : undefined;
     const key = [
       req.placement,
-      req.userId ?? '',
-      req.sessionId ?? '',
+      state ? shopperKey(req) : '',
       req.itemId ?? '',
       req.n,
       req.filter ?? '',
-      JSON.stringify(req.filterValues ?? null),
+      req.filterValues ? JSON.stringify(req.filterValues) : '',
       req.explain ? 1 : 0,
       state?.version ?? 0,
       this.generation,
       this.catalog.version,
     ].join('|');
     const hit = this.cache.get(key);
-    const cached = hit !== undefined && this.now() - hit.at < (this.options.cacheTtlMs ?? 60_000);
-    const value = cached
-      ? { ...hit.value, recommendationId: newRecommendationId(req.placement), tookMs: 0 }
-      : this.recommender.ranked(req);
-    if (!cached && !value.fallback) this.cache.set(key, { at: this.now(), value });
+    if (hit) return { ...hit, recommendationId: newRecommendationId(req.placement), tookMs: 0 };
+    const value = this.recommender.ranked(req);
+    if (!value.fallback) this.cache.offer(key, value);
     return value;
   }
 
   get cacheStats(): { hits: number; misses: number; size: number } {
-    return { hits: this.cache.hits, misses: this.cache.misses, size: this.cache.size };
+    return this.cache.stats;
   }
 
   similar(itemId: string, n: number): RecommendedItem[] {
