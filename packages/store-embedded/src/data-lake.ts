@@ -2,9 +2,9 @@ import { dayOf, type DataLake, type LoggedEvent } from '@gu/core';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
-import { parquetWriteBuffer } from 'hyparquet-writer';
 import { writeFileAtomic } from './files.js';
-import { fromRow, toColumns } from './lake-schema.js';
+import { fromRow } from './lake-schema.js';
+import { ParquetEncoder } from './parquet-encoder.js';
 
 export interface ParquetDataLakeOptions {
   /** Buffered events that trigger a flush on append (default 10,000). */
@@ -33,6 +33,7 @@ export class ParquetDataLake implements DataLake {
   private buffered = 0;
   private readonly flushEvery: number;
   private writes: Promise<unknown> = Promise.resolve();
+  private readonly encoder = new ParquetEncoder();
 
   constructor(
     private readonly dir: string,
@@ -92,8 +93,7 @@ export class ParquetDataLake implements DataLake {
   }
 
   private async writeFile(path: string, events: readonly LoggedEvent[]): Promise<void> {
-    const buffer = parquetWriteBuffer({ columnData: toColumns(events), createdBy: 'gu' });
-    await writeFileAtomic(path, new Uint8Array(buffer));
+    await writeFileAtomic(path, await this.encoder.encode(events));
   }
 
   /** The part files of a day, in write order. */
@@ -171,5 +171,6 @@ export class ParquetDataLake implements DataLake {
 
   async close(): Promise<void> {
     await this.flush();
+    await this.encoder.close();
   }
 }

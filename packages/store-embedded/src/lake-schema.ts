@@ -1,5 +1,5 @@
 import type { LoggedEvent } from '@gu/core';
-import type { BasicType, ColumnSource } from 'hyparquet-writer';
+import { parquetWriteBuffer, type BasicType, type ColumnSource } from 'hyparquet-writer';
 
 /**
  * The Parquet columns of a lake partition: one per event field, typed, so DuckDB, Spark or Athena read the
@@ -31,14 +31,22 @@ const toParquet = (value: unknown, type: BasicType): unknown =>
         ? new Date(value as number)
         : value;
 
-/** Events as Parquet column data, in row order. */
-export const toColumns = (events: readonly LoggedEvent[]): ColumnSource[] =>
-  COLUMNS.map(([field, type, required]) => ({
-    name: field,
+/** The events' values column by column, in row order, as plain values (cheap to send to a worker). */
+export type ColumnValues = unknown[][];
+
+export const columnValues = (events: readonly LoggedEvent[]): ColumnValues =>
+  COLUMNS.map(([field]) => events.map((e) => e[field] ?? null));
+
+/** A Parquet file of the columns' values. */
+export function encodeParquet(columns: ColumnValues): ArrayBuffer {
+  const columnData: ColumnSource[] = COLUMNS.map(([name, type, required], c) => ({
+    name,
     type,
     nullable: !required,
-    data: events.map((e) => toParquet(e[field], type)),
+    data: columns[c].map((value) => toParquet(value, type)),
   }));
+  return parquetWriteBuffer({ columnData, createdBy: 'gu' });
+}
 
 /** A Parquet row back to an event: nulls dropped, INT64 and TIMESTAMP back to numbers. */
 export function fromRow(row: Record<string, unknown>): LoggedEvent {
