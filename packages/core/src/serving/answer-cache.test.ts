@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AnswerCache } from './answer-cache.js';
+import type { Recommendations } from './recommender.js';
+
+const answer = (id: string): Recommendations => ({
+  recommendationId: `pdp.${id}`,
+  placement: 'pdp',
+  recipe: 'similar-items',
+  modelVersion: 'v1',
+  variant: 'default',
+  fallback: false,
+  tookMs: 1,
+  items: [{ itemId: id, score: 1 }],
+});
+
+test('a key is kept from its second offer, answered until ttlMs has passed, and counted', () => {
+  let now = 0;
+  const cache = new AnswerCache(10, 1000, () => now);
+  cache.offer('k', answer('a'));
+  assert.equal(cache.get('k'), undefined, 'offered once: not kept');
+  cache.offer('k', answer('b'));
+  assert.equal(cache.get('k')?.items[0].itemId, 'b');
+  now = 999;
+  assert.ok(cache.get('k'));
+  now = 1000;
+  assert.equal(cache.get('k'), undefined, 'expired');
+  assert.deepEqual(cache.stats, { hits: 2, misses: 2, size: 1 });
+  cache.clear();
+  cache.offer('k', answer('c'));
+  assert.equal(cache.get('k'), undefined, 'clearing forgets what was asked too');
+});
+
+test('keys asked once never take the place of keys asked twice', () => {
+  const cache = new AnswerCache(100, 60_000, () => 0);
+  for (let round = 0; round < 2; round++) cache.offer('hot', answer('hot'));
+  for (let k = 0; k < 10_000; k++) cache.offer(`once-${k}`, answer(String(k)));
+  assert.equal(cache.get('hot')?.items[0].itemId, 'hot');
+  assert.ok(cache.stats.size <= 2, `${cache.stats.size} answers kept`);
+});
