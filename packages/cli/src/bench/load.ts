@@ -40,15 +40,19 @@ export interface LoadOptions {
   generator?: LoadGenerator;
 }
 
-/** wrk when it is installed, else autocannon. */
+let found: LoadGenerator | undefined;
+
+/** wrk when it is installed, else autocannon (looked up once). */
 export function defaultGenerator(): LoadGenerator {
+  if (found) return found;
   try {
     execFileSync('wrk', ['--version'], { stdio: 'ignore' });
-    return 'wrk';
+    found = 'wrk';
   } catch (error) {
     // wrk --version exits 1 after printing its version: installed all the same.
-    return (error as { status?: number }).status === 1 ? 'wrk' : 'autocannon';
+    found = (error as { status?: number }).status === 1 ? 'wrk' : 'autocannon';
   }
+  return found;
 }
 
 /** Drives a server over HTTP/1.1 keep-alive connections, one request in flight per connection. */

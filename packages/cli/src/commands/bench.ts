@@ -3,7 +3,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { createRecipe, DEFAULT_TRAINING_RECIPES } from '@gu/core';
-import { defaultGenerator, load, type LoadGenerator } from '../bench/load.js';
+import { load, type LoadGenerator } from '../bench/load.js';
 import { startTarget } from '../bench/run-target.js';
 import { syntheticShop } from '../bench/synthetic.js';
 import type { TargetOptions } from '../bench/target.js';
@@ -17,7 +17,8 @@ interface BenchFlags {
   connections: number;
   batch: number;
   samples: number;
-  loadGenerator: LoadGenerator;
+  /** Unset: wrk when installed (decided when a load runs, not when any gu command starts). */
+  loadGenerator?: LoadGenerator;
   json?: boolean;
 }
 
@@ -279,12 +280,11 @@ export const benchCommand = new Command('bench')
   .option('--samples <n>', 'freshness: events timed', int, 500)
   .option(
     '--load-generator <name>',
-    'wrk (Debian package; far less CPU per request, which on a shared machine stays with the server) or autocannon',
+    'wrk (Debian package; far less CPU per request, which on a shared machine stays with the server) or autocannon (default: wrk when installed)',
     (v: string) => {
       if (v !== 'wrk' && v !== 'autocannon') throw new Error(`expected wrk or autocannon, not ${v}`);
       return v;
     },
-    defaultGenerator(),
   )
   .option('--json', 'print one JSON object')
   .action(async (which: string, flags: BenchFlags) => {

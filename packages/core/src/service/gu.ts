@@ -186,10 +186,11 @@ export class Gu {
    * first-time visitors, much of a shop's traffic, are its hot keys.
    */
   private cachedOrRanked(req: RecommendationRequest): Recommendations {
-    const state = req.userId || req.sessionId ? this.states.get(shopperKey(req)) : undefined;
+    const shopper = req.userId || req.sessionId ? shopperKey(req) : undefined;
+    const state = shopper ? this.states.get(shopper) : undefined;
     const key = [
       req.placement,
-      state ? shopperKey(req) : '',
+      state ? shopper : '',
       req.itemId ?? '',
       req.n,
       req.filter ?? '',
