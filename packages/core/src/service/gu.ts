@@ -220,11 +220,7 @@ export class Gu {
   }
 
   top(recipe: 'popular' | 'trending', n: number, category?: string): RecommendedItem[] {
-    return this.recommender.top(
-      recipe,
-      n,
-      category ? (item) => item.categories.includes(category) : undefined,
-    );
+    return this.recommender.top(recipe, n, category || undefined);
   }
 
   rank(shopper: { userId?: string; sessionId?: string }, itemIds: readonly string[]): RecommendedItem[] {

@@ -85,7 +85,13 @@ interface Setup {
 }
 
 function setup(
-  o: { models?: ModelSet; deadlineMs?: number; catalog?: boolean; fullScoringMaxItems?: number } = {},
+  o: {
+    models?: ModelSet;
+    deadlineMs?: number;
+    catalog?: boolean;
+    fullScoringMaxItems?: number;
+    now?: () => number;
+  } = {},
 ): Setup {
   const catalog = new CatalogIndex();
   if (o.catalog ?? true) catalog.upsert(catalogItems());
@@ -101,6 +107,7 @@ function setup(
     deadlineMs: o.deadlineMs ?? 10_000,
     fullScoringMaxItems: o.fullScoringMaxItems,
     onModelError: (e) => errors.push(e),
+    now: o.now,
   };
   return { recommender: new Recommender(deps), catalog, states, filters, errors, models };
 }
@@ -474,7 +481,7 @@ describe('Recommender: similar, top and rank', () => {
     assert.ok(popular.every((i) => i.reason?.type === 'popular'));
     s.catalog.markUnavailable(popular[0].itemId);
     assert.ok(!s.recommender.top('popular', 5).some((i) => i.itemId === popular[0].itemId));
-    const kitchen = s.recommender.top('trending', 5, (item) => item.categories.includes('Kitchen'));
+    const kitchen = s.recommender.top('trending', 5, 'Kitchen');
     assert.ok(kitchen.length > 0 && kitchen.every((i) => tribeOf(i.itemId) === 'B'));
     const none = setup({ models: {} });
     assert.equal(none.recommender.top('trending', 3).length, 3);
@@ -498,8 +505,9 @@ describe('Recommender: similar, top and rank', () => {
     );
   });
 
-  test('model updates from events count in the next answer', () => {
-    const s = setup();
+  test('model updates from events count in top lists within a second', () => {
+    const clock = { now: T };
+    const s = setup({ now: () => clock.now });
     const popular = s.models.popular!;
     const before = s.recommender.top('popular', 1)[0].itemId;
     popular.update(
@@ -507,7 +515,37 @@ describe('Recommender: similar, top and rank', () => {
       () => [],
     );
     assert.notEqual(before, 'i20');
+    assert.equal(s.recommender.top('popular', 1)[0].itemId, before, 'the list is kept up to a second');
+    clock.now += 1000;
     assert.equal(s.recommender.top('popular', 1)[0].itemId, 'i20');
+  });
+
+  test('top lists are ranked once per model state, category and catalog version, whatever n', () => {
+    const clock = { now: T };
+    const s = setup({ now: () => clock.now });
+    const popular = s.models.popular!;
+    let rankings = 0;
+    const recommend = popular.recipe.recommend.bind(popular.recipe);
+    popular.recipe.recommend = (...args) => {
+      rankings++;
+      return recommend(...args);
+    };
+    const five = s.recommender.top('popular', 5);
+    clock.now += 60_000; // no event since: the list still stands
+    assert.deepEqual(s.recommender.top('popular', 3), five.slice(0, 3));
+    assert.equal(s.recommender.top('popular', 50).length, 21, 'the whole catalog, from the same list');
+    assert.equal(rankings, 1);
+    const shoes = s.recommender.top('popular', 50, 'Shoes');
+    assert.ok(shoes.length === 11 && shoes.every((i) => tribeOf(i.itemId) === 'A'));
+    s.recommender.top('popular', 2, 'Shoes');
+    assert.equal(rankings, 2, 'one more ranking, for the category');
+    s.catalog.markUnavailable(five[0].itemId);
+    assert.equal(
+      s.recommender.top('popular', 1)[0].itemId,
+      five[1].itemId,
+      'the catalog changed: ranked again',
+    );
+    assert.equal(rankings, 3);
   });
 });
 

@@ -8,6 +8,7 @@ import type { ShopperState, ShopperStates } from '../realtime/shopper-states.js'
 import type { CatalogIndex } from './catalog-index.js';
 import { compileFilter, type FilterDefinition } from './filters.js';
 import { REASON_TYPES, type HomeLists, type RankedList } from './home-lists.js';
+import { Lru } from './lru.js';
 import { newRecommendationId, type Placement } from './placements.js';
 import { historyQuery, rankList, shopperQuery, unfilteredOptions } from './rank-list.js';
 
@@ -63,6 +64,16 @@ export interface RecommenderDeps {
   now?: () => number;
 }
 
+interface TopList {
+  at: number;
+  /** The model's applied offset and the catalog version it was ranked at. */
+  offset: number;
+  catalogVersion: number;
+  items: RecommendedItem[];
+  /** Fewer items than asked for: the catalog (or category) holds no more. */
+  complete: boolean;
+}
+
 type Ranked = { items: RecommendedItem[]; recipe: RecipeName; model?: LiveModel };
 
 /** A home list answers unfiltered home requests about the shopper alone (no item in view). */
@@ -85,6 +96,11 @@ interface RankOptions {
 export const FULL_SCORING_MAX_ITEMS = 5000;
 export const HOME_LIST_MAX_AGE_MS = 12 * 3_600_000;
 const RETRIEVE_POPULAR = 300;
+/** top() ranks this many (or n, when more are asked), so that any n up to it is answered from one list. */
+const TOP_LIST_SIZE = 100;
+const TOP_LIST_MAX_AGE_MS = 1000;
+/** Categories whose top lists are kept per model: the requests choose them, so their number is bounded. */
+const TOP_LIST_CATEGORIES = 1000;
 const RETRIEVE_TRENDING = 100;
 
 /** Which recipe answers each placement, and what stands in when it is not trained. */
@@ -103,6 +119,8 @@ const PLACEMENT_RECIPES: Record<Placement, RecipeName[]> = {
 export class Recommender {
   private readonly blocked = new WeakMap<LiveModel, { version: number; items: Int32Array }>();
   private readonly topCache = new WeakMap<LiveModel, { at: number; ids: string[] }>();
+  /** The lists top() answers with, by model, then by category ('' for the whole catalog). */
+  private readonly topLists = new WeakMap<LiveModel, Lru<string, TopList>>();
   /** First-stage candidates per model, in its indices; they follow the top lists, so at most a second old. */
   private readonly retrieved = new WeakMap<LiveModel, { at: number; items: Int32Array }>();
 
@@ -205,11 +223,38 @@ export class Recommender {
     return this.fallbackList([itemId], [itemId], n, undefined, 'viewed');
   }
 
-  /** The best sellers (popular) or what is rising now (trending), optionally filtered. */
-  top(recipe: 'popular' | 'trending', n: number, predicate?: (item: Item) => boolean): RecommendedItem[] {
+  /**
+   * The best sellers (popular) or what is rising now (trending), optionally in one category. Ranking them
+   * scores the whole catalog, so each list is kept while the model has applied no new event, and at most
+   * TOP_LIST_MAX_AGE_MS while events stream in; a change to the catalog ranks it again at once.
+   */
+  top(recipe: 'popular' | 'trending', n: number, category?: string): RecommendedItem[] {
+    const predicate = category === undefined ? undefined : (item: Item) => item.categories.includes(category);
     const model = this.deps.models()[recipe];
     if (!model) return this.fallbackList([], [], n, predicate, 'popular');
-    return this.rank(model, [], [], { n, predicate, explain: true, excludeSeen: false });
+    let lists = this.topLists.get(model);
+    if (!lists) this.topLists.set(model, (lists = new Lru(TOP_LIST_CATEGORIES)));
+    const key = category === undefined ? '' : `c:${category}`;
+    const now = this.deps.now?.() ?? Date.now();
+    const { version } = this.deps.catalog;
+    const kept = lists.get(key);
+    if (
+      kept &&
+      kept.catalogVersion === version &&
+      (kept.offset === model.appliedOffset || now - kept.at < TOP_LIST_MAX_AGE_MS) &&
+      (kept.complete || kept.items.length >= n)
+    )
+      return kept.items.slice(0, n);
+    const size = Math.max(n, TOP_LIST_SIZE);
+    const items = this.rank(model, [], [], { n: size, predicate, explain: true, excludeSeen: false });
+    lists.set(key, {
+      at: now,
+      offset: model.appliedOffset,
+      catalogVersion: version,
+      items,
+      complete: items.length < size,
+    });
+    return items.slice(0, n);
   }
 
   /** The caller's candidates re-ranked for the shopper; items the model does not know keep their order after. */
