@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { pin } from './cores.js';
 
 export interface LoadResult {
   /** Which program sent the load. */
@@ -38,6 +39,8 @@ export interface LoadOptions {
   /** The requests to send, in turn, starting over at the end. */
   requests: readonly LoadRequest[];
   generator?: LoadGenerator;
+  /** CPUs (a taskset list) the load generator runs on; unset, wherever the system puts it. */
+  cpus?: string;
 }
 
 let found: LoadGenerator | undefined;
@@ -66,22 +69,29 @@ const sequence = (n: number) => String(n).padStart(12, '0');
 
 async function withAutocannon(o: LoadOptions): Promise<LoadResult> {
   let seq = 0;
-  const result = await autocannon({
-    url: o.url,
-    connections: o.connections,
-    duration: o.seconds,
-    method: o.method ?? 'GET',
-    headers: { 'content-type': 'application/json', ...o.headers },
-    requests: [
-      {
-        setupRequest: (req) => {
-          const n = seq++;
-          const { path, body } = o.requests[n % o.requests.length];
-          return { ...req, path, ...(body === undefined ? {} : { body: body.replace(SEQ, sequence(n)) }) };
+  // autocannon runs in this process: pinned for the run, then given every core back.
+  if (o.cpus) pin(process.pid, o.cpus);
+  let result: autocannon.Result;
+  try {
+    result = await autocannon({
+      url: o.url,
+      connections: o.connections,
+      duration: o.seconds,
+      method: o.method ?? 'GET',
+      headers: { 'content-type': 'application/json', ...o.headers },
+      requests: [
+        {
+          setupRequest: (req) => {
+            const n = seq++;
+            const { path, body } = o.requests[n % o.requests.length];
+            return { ...req, path, ...(body === undefined ? {} : { body: body.replace(SEQ, sequence(n)) }) };
+          },
         },
-      },
-    ],
-  });
+      ],
+    });
+  } finally {
+    if (o.cpus) pin(process.pid, `0-${os.cpus().length - 1}`);
+  }
   return {
     generator: 'autocannon',
     requestsPerSecond: Math.round(result.requests.total / o.seconds),
@@ -155,8 +165,12 @@ async function withWrk(o: LoadOptions): Promise<LoadResult> {
     // One thread: the other core is the server's.
     const args = ['-t1', `-c${o.connections}`, `-d${o.seconds}s`, '--timeout', '5s', '-s', script, o.url];
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile('wrk', args, { maxBuffer: 1 << 20 }, (error, out, err) =>
-        error ? reject(new Error(`wrk failed: ${err || error.message}`)) : resolve(out),
+      execFile(
+        o.cpus ? 'taskset' : 'wrk',
+        o.cpus ? ['--cpu-list', o.cpus, 'wrk', ...args] : args,
+        { maxBuffer: 1 << 20 },
+        (error, out, err) =>
+          error ? reject(new Error(`wrk failed: ${err || error.message}`)) : resolve(out),
       ),
     );
     const line = stdout.split('\n').find((l) => l.startsWith('{"requests"'));

@@ -4,6 +4,8 @@ import type { TargetOptions } from './target.js';
 
 export interface Target {
   url: string;
+  /** The target's process, for pinning it to cores once it is set up. */
+  pid: number;
   publicKey?: string;
   secretKey?: string;
   setupSeconds: number;
@@ -22,7 +24,7 @@ export function startTarget(options: TargetOptions): Promise<Target> {
     child.once('exit', (code) => reject(new Error(`benchmark target exited with code ${code}`)));
     createInterface({ input: child.stdout! }).once('line', (line) => {
       child.removeAllListeners('exit');
-      resolve({ ...JSON.parse(line), stop: () => child.kill('SIGKILL') });
+      resolve({ ...JSON.parse(line), pid: child.pid!, stop: () => child.kill('SIGKILL') });
     });
   });
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { createRecipe, DEFAULT_TRAINING_RECIPES } from '@gu/core';
+import { coreSplit, pin, type CoreSplit } from '../bench/cores.js';
 import { load, type LoadGenerator } from '../bench/load.js';
 import { startTarget } from '../bench/run-target.js';
 import { syntheticShop } from '../bench/synthetic.js';
@@ -19,6 +20,8 @@ interface BenchFlags {
   samples: number;
   /** Unset: wrk when installed (decided when a load runs, not when any gu command starts). */
   loadGenerator?: LoadGenerator;
+  /** serve: the server on all cores but the last, the load generator on the last (cores.ts says why). */
+  pin: boolean;
   json?: boolean;
 }
 
@@ -53,8 +56,11 @@ async function withTarget<T>(
   }
 }
 
-/** Bare Fastify answering hello-JSON: the machine's ceiling, measured in the same run for the ratio. */
-async function bare(flags: BenchFlags) {
+/**
+ * Bare Fastify answering hello-JSON: the machine's ceiling, measured in the same run for the ratio, on the
+ * same cores as the Gu target it is compared with.
+ */
+async function bare(flags: BenchFlags, cores?: CoreSplit) {
   const target = await startTarget({
     kind: 'bare',
     store: 'memory:',
@@ -64,12 +70,14 @@ async function bare(flags: BenchFlags) {
     models: false,
   });
   try {
+    if (cores) pin(target.pid, cores.server);
     return await load({
       url: target.url,
       connections: flags.connections,
       seconds: flags.seconds,
       requests: [{ path: '/hello' }],
       generator: flags.loadGenerator,
+      cpus: cores?.load,
     });
   } finally {
     target.stop();
@@ -87,7 +95,10 @@ const shopOf = (flags: BenchFlags) => ({
 
 async function serve(flags: BenchFlags) {
   const shop = shopOf(flags);
+  const cores = flags.pin ? coreSplit() : undefined;
   const gu = await withTarget(shop, async (t) => {
+    // Set up on every core; measured on the server's share of them.
+    if (cores) pin(t.pid, cores.server);
     const headers = { 'x-api-key': t.publicKey! };
     // Shoppers and items drawn uniformly, a fresh draw for every request the run can send.
     const draws = Math.min(200_000, flags.seconds * 20_000);
@@ -109,6 +120,7 @@ async function serve(flags: BenchFlags) {
         headers,
         requests,
         generator: flags.loadGenerator,
+        cpus: cores?.load,
       });
     // Warm up the JIT and the code paths before measuring.
     await phase(placements.home, 2);
@@ -121,7 +133,7 @@ async function serve(flags: BenchFlags) {
     const { cache, homeLists } = status as { cache: unknown; homeLists: unknown };
     return { home, pdp, cart, cache, homeLists };
   });
-  return { bench: 'serve', settings: flags, machine: machine(), bare: await bare(flags), gu };
+  return { bench: 'serve', settings: flags, machine: machine(), cores, bare: await bare(flags, cores), gu };
 }
 
 async function ingest(flags: BenchFlags) {
@@ -285,6 +297,10 @@ export const benchCommand = new Command('bench')
       if (v !== 'wrk' && v !== 'autocannon') throw new Error(`expected wrk or autocannon, not ${v}`);
       return v;
     },
+  )
+  .option(
+    '--no-pin',
+    'serve: let the server and the load generator share every core (by default the server gets all cores but the last, the load generator the last, so that the GC threads of the one do not stall the other)',
   )
   .option('--json', 'print one JSON object')
   .action(async (which: string, flags: BenchFlags) => {

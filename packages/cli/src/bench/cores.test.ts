@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { after, before, describe, test } from 'node:test';
+import { coreSplit, pin } from './cores.js';
+import { defaultGenerator, load, type LoadGenerator } from './load.js';
+
+const split = coreSplit();
+const allCores = `0-${os.cpus().length - 1}`;
+
+/** The CPU list every thread of a process may run on (one entry per distinct list). */
+const allowed = (pid: number) =>
+  [
+    ...new Set(
+      readdirSync(`/proc/${pid}/task`).map(
+        (task) =>
+          /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8'))![1],
+      ),
+    ),
+  ].sort();
+
+/** "0-2,4" → [0, 1, 2, 4] */
+const cpus = (list: string) =>
+  list.split(',').flatMap((part) => {
+    const [a, b = a] = part.split('-').map(Number);
+    return Array.from({ length: b - a + 1 }, (_, k) => a + k);
+  });
+
+describe('cores for the server and the load generator', { skip: !split && 'one core, or no taskset' }, () => {
+  let server: Server;
+  let url: string;
+  before(async () => {
+    server = createServer((_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => server.close());
+
+  test('the split gives each side its own cores and leaves none out', () => {
+    const [s, l] = [cpus(split!.server), cpus(split!.load)];
+    assert.ok(s.length >= 1 && l.length === 1);
+    assert.ok(!s.some((c) => l.includes(c)));
+    assert.deepEqual([...s, ...l].sort(), cpus(allCores));
+  });
+
+  test('pin confines every thread of a process, those it starts afterwards too', async () => {
+    // A process with worker threads: one started before the pin, one after.
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const { Worker } = require('node:worker_threads');
+         const idle = () => new Worker('setInterval(() => {}, 1000)', { eval: true });
+         idle();
+         process.stdin.once('data', () => { idle(); setTimeout(() => console.log('two'), 300); });
+         console.log('one');`,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    try {
+      const line = () =>
+        new Promise<string>((resolve) => child.stdout!.once('data', (d) => resolve(String(d))));
+      await line();
+      assert.deepEqual(allowed(child.pid!), [allCores]);
+      pin(child.pid!, split!.server);
+      child.stdin!.write('\n');
+      await line();
+      assert.deepEqual(allowed(child.pid!), [split!.server]);
+    } finally {
+      child.kill();
+    }
+  });
+
+  for (const generator of ['wrk', 'autocannon'] as LoadGenerator[])
+    test(
+      `${generator} runs on the cores it is given`,
+      {
+        skip: generator === 'wrk' && defaultGenerator() !== 'wrk' && 'wrk is not installed',
+      },
+      async () => {
+        let during: string[] = [];
+        // Halfway through the run: where the load generator (wrk, a child; autocannon, this process) may run.
+        const look = setTimeout(() => {
+          const pid =
+            generator === 'wrk'
+              ? Number(execFileSync('pgrep', ['-P', String(process.pid), '-x', 'wrk'], { encoding: 'utf8' }))
+              : process.pid;
+          during = allowed(pid);
+        }, 1000);
+        const result = await load({
+          url,
+          connections: 2,
+          seconds: 2,
+          requests: [{ path: '/' }],
+          generator,
+          cpus: split!.load,
+        });
+        clearTimeout(look);
+        assert.ok(result.requests > 10);
+        assert.deepEqual(during, [split!.load]);
+        assert.deepEqual(allowed(process.pid), [allCores], 'this process has every core again');
+      },
+    );
+});
