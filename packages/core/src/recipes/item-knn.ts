@@ -86,7 +86,11 @@ export class ItemKnnRecipe extends ScoringRecipe {
   /** Event weights by code, for the hot loops (params change only on load). */
   private weights: Float32Array;
   private normI: Float64Array = new Float64Array(0);
-  private normJ: Float64Array = new Float64Array(0);
+  /**
+   * Per item j, interleaved: its normaliser as a neighbour, then its occurrences. The serving kernel reads
+   * both for every link it walks, at random places of the catalog: side by side they cost one cache miss.
+   */
+  private column: Float64Array = new Float64Array(0);
   private maxOccurrence = 1;
 
   constructor(
@@ -124,7 +128,7 @@ export class ItemKnnRecipe extends ScoringRecipe {
 
   private derive(): void {
     this.normI = new Float64Array(this.numItems);
-    this.normJ = new Float64Array(this.numItems);
+    this.column = new Float64Array(2 * this.numItems);
     this.maxOccurrence = 1;
     for (let i = 0; i < this.numItems; i++) this.deriveItem(i);
   }
@@ -133,13 +137,14 @@ export class ItemKnnRecipe extends ScoringRecipe {
   private deriveItem(i: number): void {
     const n = this.co.occurrences[i];
     this.normI[i] = n > 0 ? n ** this.params.alpha : 1;
-    this.normJ[i] = n > 0 ? n ** (1 - this.params.alpha) : 1;
+    this.column[2 * i] = n > 0 ? n ** (1 - this.params.alpha) : 1;
+    this.column[2 * i + 1] = n;
     if (n > this.maxOccurrence) this.maxOccurrence = n;
     this.popularityStale = true;
   }
 
   private sim(i: number, j: number, count: number): number {
-    return count / (this.normI[i] * this.normJ[j]);
+    return count / (this.normI[i] * this.column[2 * j]);
   }
 
   /** Calls visit(j, sim(i, j)) for each neighbour of i, kept or fresh. */
@@ -183,18 +188,18 @@ export class ItemKnnRecipe extends ScoringRecipe {
    * kernel: it walks the neighbour rows directly, with no call per link.
    */
   accumulate(query: Query, acc: SparseScores): void {
-    const { ptr, neighbors, counts, occurrences } = this.co;
-    const { normI, normJ } = this;
+    const { ptr, neighbors, counts } = this.co;
+    const { normI, column } = this;
     const eps = this.epsilon();
     this.weightedHistory(query, (i, w) => {
       const ni = normI[i];
       for (let k = ptr[i]; k < ptr[i + 1]; k++) {
         const j = neighbors[k];
-        acc.add(j, w * (counts[k] / (ni * normJ[j])), eps * occurrences[j]);
+        acc.add(j, w * (counts[k] / (ni * column[2 * j])), eps * column[2 * j + 1]);
       }
       this.fresh
         .get(i)
-        ?.forEach((count, j) => acc.add(j, w * (count / (ni * normJ[j])), eps * occurrences[j]));
+        ?.forEach((count, j) => acc.add(j, w * (count / (ni * column[2 * j])), eps * column[2 * j + 1]));
     });
   }
 

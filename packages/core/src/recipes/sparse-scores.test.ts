@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SparseScores } from './sparse-scores.js';
+import { topK } from './top-k.js';
+
+test('sparse scores: first touch starts from base, untouched items read 0, reset forgets only what it touched', () => {
+  const s = new SparseScores(6);
+  s.add(4, 0.5, 0.25);
+  s.add(4, 1);
+  s.add(1, -2);
+  assert.deepEqual(s.touched, [4, 1]);
+  assert.equal(s.get(4), 1.75);
+  assert.equal(s.get(1), -2);
+  assert.equal(s.get(0), 0, 'an untouched item scores 0');
+  assert.ok(s.isTouched(4) && s.isTouched(1) && !s.isTouched(0));
+  // Float32 arithmetic, as the dense forms store it: the base is rounded, then the sum.
+  s.add(2, 0.1, 0.1);
+  assert.equal(s.get(2), Math.fround(Math.fround(0.1) + 0.1));
+  // Only touched items rank; an excluded one (-Infinity) stays touched until the reset.
+  s.values[1] = -Infinity;
+  assert.deepEqual(
+    topK(s.values, 6).map((x) => x.item),
+    [4, 2],
+  );
+  assert.ok(s.isTouched(1));
+  s.reset();
+  assert.deepEqual(s.touched, []);
+  assert.ok([0, 1, 2, 3, 4, 5].every((i) => !s.isTouched(i) && s.get(i) === 0));
+  s.add(1, 3);
+  assert.equal(s.get(1), 3, 'a reset item starts afresh');
+});
