@@ -45,8 +45,11 @@ const headings = {
   train: '#### Training at scale',
 };
 const render = {
-  serve: ({ gu, bare, settings }) => {
-    let md = `${int(settings.items)} items, ${int(settings.users)} shoppers with real-time state (${settings.eventsPerUser} events each on average), ${settings.connections} connections, ${settings.seconds} s per phase, load generator (${bare.generator ?? 'autocannon'}, one thread) on the same 2 cores; setup ${gu.setupSeconds.toFixed(0)} s, server RSS ${int(gu.rssMb)} MB after setup.\n\n`;
+  serve: ({ gu, bare, settings, cores }) => {
+    const where = cores
+      ? `the server pinned to CPU ${cores.server} and the load generator (${bare.generator ?? 'autocannon'}, one thread) to CPU ${cores.load}`
+      : `load generator (${bare.generator ?? 'autocannon'}, one thread) on the same 2 cores`;
+    let md = `${int(settings.items)} items, ${int(settings.users)} shoppers with real-time state (${settings.eventsPerUser} events each on average), ${settings.connections} connections, ${settings.seconds} s per phase, ${where}; setup ${gu.setupSeconds.toFixed(0)} s, server RSS ${int(gu.rssMb)} MB after setup.\n\n`;
     md += '| what | requests/s | p50 | p99 | max | non-2xx |\n|---|---|---|---|---|---|\n';
     const rows = [
       ['bare Fastify hello-JSON (same run)', bare],

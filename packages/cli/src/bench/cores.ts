@@ -5,9 +5,9 @@ import os from 'node:os';
  * The machine's cores split between the server under test and the load generator, as CPU lists for
  * taskset: the load generator gets the last core, the server the others.
  *
- * Unsplit, the server's garbage-collector helper threads run on the load generator's core too. wrk then
- * waits for a core with answers already in its socket, and counts that wait as latency: on 2 cores, p99
- * readings of 100–500 ms for answers the server's own histogram had all sent within 25 ms.
+ * Unsplit, the server's garbage-collector helper threads run on the load generator's core too: wrk then waits
+ * for a core with answers already in its socket and counts the wait as latency, hundreds of milliseconds of
+ * p99 that the server's own latency histogram never saw (BENCHMARKS.md has the runs).
  */
 export interface CoreSplit {
   server: string;
