@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import { installed } from './installed.js';
 
 /**
  * The machine's cores split between the server under test and the load generator, as CPU lists for
@@ -17,23 +18,11 @@ export interface CoreSplit {
 /** The split for this machine, or undefined with a single core or without taskset (util-linux). */
 export function coreSplit(): CoreSplit | undefined {
   const cores = os.cpus().length;
-  if (cores < 2 || !hasTaskset()) return undefined;
+  if (cores < 2 || !installed('taskset')) return undefined;
   return { server: cores === 2 ? '0' : `0-${cores - 2}`, load: String(cores - 1) };
 }
 
 /** Confines every thread of a process, and the threads it starts later, to the CPUs listed. */
 export function pin(pid: number, cpus: string): void {
   execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', cpus, String(pid)], { stdio: 'ignore' });
-}
-
-let tasksetFound: boolean | undefined;
-function hasTaskset(): boolean {
-  if (tasksetFound === undefined)
-    try {
-      execFileSync('taskset', ['--version'], { stdio: 'ignore' });
-      tasksetFound = true;
-    } catch {
-      tasksetFound = false;
-    }
-  return tasksetFound;
 }

@@ -1,9 +1,10 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { pin } from './cores.js';
+import { installed } from './installed.js';
 
 export interface LoadResult {
   /** Which program sent the load. */
@@ -43,19 +44,9 @@ export interface LoadOptions {
   cpus?: string;
 }
 
-let found: LoadGenerator | undefined;
-
-/** wrk when it is installed, else autocannon (looked up once). */
+/** wrk when it is installed, else autocannon. */
 export function defaultGenerator(): LoadGenerator {
-  if (found) return found;
-  try {
-    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
-    found = 'wrk';
-  } catch (error) {
-    // wrk --version exits 1 after printing its version: installed all the same.
-    found = (error as { status?: number }).status === 1 ? 'wrk' : 'autocannon';
-  }
-  return found;
+  return installed('wrk') ? 'wrk' : 'autocannon';
 }
 
 /** Drives a server over HTTP/1.1 keep-alive connections, one request in flight per connection. */
