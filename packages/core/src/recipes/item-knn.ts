@@ -230,7 +230,7 @@ export class ItemKnnRecipe extends ScoringRecipe {
       if (options.exclude) unlisted(options.exclude);
       if (options.excludeSeen ?? true) unlisted(query.items);
       // Only the n best linked items can make the list: a bounded heap, not a sort of everything linked.
-      const found = topK(acc.values, n, Int32Array.from(acc.touched));
+      const found = topK(acc.values, n, acc.touched);
       acc.reset();
       // An unlinked item scores its epsilon alone: n linked items above the largest epsilon are the answer.
       if (

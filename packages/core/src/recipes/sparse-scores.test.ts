@@ -8,7 +8,7 @@ test('sparse scores: first touch starts from base, untouched items read 0, reset
   s.add(4, 0.5, 0.25);
   s.add(4, 1);
   s.add(1, -2);
-  assert.deepEqual(s.touched, [4, 1]);
+  assert.deepEqual([...s.touched], [4, 1]);
   assert.equal(s.get(4), 1.75);
   assert.equal(s.get(1), -2);
   assert.equal(s.get(0), 0, 'an untouched item scores 0');
@@ -24,8 +24,18 @@ test('sparse scores: first touch starts from base, untouched items read 0, reset
   );
   assert.ok(s.isTouched(1));
   s.reset();
-  assert.deepEqual(s.touched, []);
+  assert.deepEqual([...s.touched], []);
   assert.ok([0, 1, 2, 3, 4, 5].every((i) => !s.isTouched(i) && s.get(i) === 0));
   s.add(1, 3);
   assert.equal(s.get(1), 3, 'a reset item starts afresh');
+});
+
+test('sparse scores: the touched list grows past its first storage and keeps every item in order', () => {
+  const s = new SparseScores(1000);
+  for (let i = 999; i >= 0; i -= 3) s.add(i, 1);
+  const expected = Array.from({ length: 334 }, (_, k) => 999 - 3 * k);
+  assert.deepEqual([...s.touched], expected);
+  s.reset();
+  assert.equal(s.touched.length, 0);
+  assert.ok(expected.every((i) => !s.isTouched(i)));
 });

@@ -5,10 +5,15 @@
  * An untouched item holds NaN, so one read tells both whether an item was touched and its score: on a
  * large catalog each read is a cache miss, and the serving kernels make thousands per request. topK passes
  * NaN over, as it does -Infinity (excluded items).
+ *
+ * The list of touched items is kept in a typed array that outlives the query: a JS array emptied by
+ * `length = 0` drops its storage and grows it again on the next request, kilobytes of garbage per request
+ * that the young-generation collector pays for under load.
  */
 export class SparseScores {
   readonly values: Float32Array;
-  readonly touched: number[] = [];
+  private order = new Int32Array(64);
+  private count = 0;
 
   constructor(size: number) {
     this.values = new Float32Array(size).fill(NaN);
@@ -18,10 +23,22 @@ export class SparseScores {
   add(item: number, amount: number, base = 0): void {
     const v = this.values;
     if (v[item] !== v[item]) {
-      this.touched.push(item);
+      if (this.count === this.order.length) this.grow();
+      this.order[this.count++] = item;
       v[item] = base;
     }
     v[item] += amount;
+  }
+
+  private grow(): void {
+    const larger = new Int32Array(2 * this.order.length);
+    larger.set(this.order);
+    this.order = larger;
+  }
+
+  /** The items touched since the last reset, in the order they were first touched (a view, valid until then). */
+  get touched(): Int32Array {
+    return this.order.subarray(0, this.count);
   }
 
   isTouched(item: number): boolean {
@@ -35,7 +52,7 @@ export class SparseScores {
   }
 
   reset(): void {
-    for (const item of this.touched) this.values[item] = NaN;
-    this.touched.length = 0;
+    for (let k = 0; k < this.count; k++) this.values[this.order[k]] = NaN;
+    this.count = 0;
   }
 }

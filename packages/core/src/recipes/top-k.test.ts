@@ -29,3 +29,19 @@ test('topK agrees with a full sort on random scores', () => {
     expected,
   );
 });
+
+test('topK agrees with a full sort when scores tie, for every size of list', () => {
+  // Few distinct scores: most comparisons are ties, which the heap must break by index as the sort does.
+  const scores = Float32Array.from({ length: 300 }, (_, i) => (i * 7919) % 5);
+  scores[17] = -Infinity;
+  scores[42] = NaN;
+  const expected = Array.from(scores.keys())
+    .filter((i) => scores[i] !== -Infinity && !Number.isNaN(scores[i]))
+    .sort((a, b) => scores[b] - scores[a] || a - b);
+  for (const n of [1, 2, 3, 10, 64, 299, 400])
+    assert.deepEqual(
+      topK(scores, n).map((s) => s.item),
+      expected.slice(0, n),
+      `n = ${n}`,
+    );
+});

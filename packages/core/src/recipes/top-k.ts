@@ -4,54 +4,71 @@ export interface ScoredItem {
   score: number;
 }
 
+/** "a ranks below b": a lower score, or an equal score and a higher index. */
+const worse = (sa: number, ia: number, sb: number, ib: number) => sa < sb || (sa === sb && ia > ib);
+
 /**
- * The n best entries of scores in descending order, skipping -Infinity (excluded items). A bounded min-heap:
- * O(m log n) for m scores. Ties go to the lower index so results are deterministic.
+ * The n best entries of scores in descending order, skipping -Infinity (excluded items) and NaN (untouched
+ * sparse scores). A bounded min-heap: O(m log n) for m scores. Ties go to the lower index so results are
+ * deterministic. It runs on every served request, so it allocates nothing per candidate: no closures, and
+ * swaps through locals rather than array destructuring.
  */
 export function topK(scores: Float32Array, n: number, candidates?: Int32Array): ScoredItem[] {
-  const heapItems = new Int32Array(n);
-  const heapScores = new Float32Array(n);
-  let size = 0;
-  // "a worse than b" in ranking order: lower score, or equal score and higher index.
-  const worse = (sa: number, ia: number, sb: number, ib: number) => sa < sb || (sa === sb && ia > ib);
-  const siftDown = (start: number) => {
-    let i = start;
+  const heap = new MinHeap(n);
+  if (candidates)
+    for (let k = 0; k < candidates.length; k++) heap.offer(candidates[k], scores[candidates[k]]);
+  else for (let item = 0; item < scores.length; item++) heap.offer(item, scores[item]);
+  const out: ScoredItem[] = [];
+  for (let i = 0; i < heap.size; i++) out.push({ item: heap.items[i], score: heap.scores[i] });
+  return out.sort((a, b) => b.score - a.score || a.item - b.item);
+}
+
+/** The n best (score, item) pairs offered so far, the worst of them at the root. */
+class MinHeap {
+  readonly items: Int32Array;
+  readonly scores: Float32Array;
+  size = 0;
+
+  constructor(private readonly n: number) {
+    this.items = new Int32Array(n);
+    this.scores = new Float32Array(n);
+  }
+
+  offer(item: number, s: number): void {
+    if (s === -Infinity || s !== s) return;
+    const { items, scores } = this;
+    if (this.size < this.n) {
+      let i = this.size++;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!worse(s, item, scores[p], items[p])) break;
+        items[i] = items[p];
+        scores[i] = scores[p];
+        i = p;
+      }
+      items[i] = item;
+      scores[i] = s;
+    } else if (this.n > 0 && worse(scores[0], items[0], s, item)) this.siftDown(item, s);
+  }
+
+  /** Replaces the root with (item, s) and moves it down to its place. */
+  private siftDown(item: number, s: number): void {
+    const { items, scores, size } = this;
+    let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
-      let m = i;
-      if (l < size && worse(heapScores[l], heapItems[l], heapScores[m], heapItems[m])) m = l;
-      if (r < size && worse(heapScores[r], heapItems[r], heapScores[m], heapItems[m])) m = r;
-      if (m === i) return;
-      [heapScores[i], heapScores[m]] = [heapScores[m], heapScores[i]];
-      [heapItems[i], heapItems[m]] = [heapItems[m], heapItems[i]];
+      // m: the child that ranks worst, when it ranks below the item moving down.
+      let m = l < size && worse(scores[l], items[l], s, item) ? l : -1;
+      const ms = m < 0 ? s : scores[l];
+      const mi = m < 0 ? item : items[l];
+      if (r < size && worse(scores[r], items[r], ms, mi)) m = r;
+      if (m < 0) break;
+      items[i] = items[m];
+      scores[i] = scores[m];
       i = m;
     }
-  };
-  const offer = (item: number) => {
-    const s = scores[item];
-    if (s === -Infinity || Number.isNaN(s)) return;
-    if (size < n) {
-      let i = size++;
-      heapItems[i] = item;
-      heapScores[i] = s;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (!worse(heapScores[i], heapItems[i], heapScores[p], heapItems[p])) break;
-        [heapScores[i], heapScores[p]] = [heapScores[p], heapScores[i]];
-        [heapItems[i], heapItems[p]] = [heapItems[p], heapItems[i]];
-        i = p;
-      }
-    } else if (n > 0 && worse(heapScores[0], heapItems[0], s, item)) {
-      heapItems[0] = item;
-      heapScores[0] = s;
-      siftDown(0);
-    }
-  };
-  if (candidates) for (const item of candidates) offer(item);
-  else for (let item = 0; item < scores.length; item++) offer(item);
-
-  const out: ScoredItem[] = [];
-  for (let i = 0; i < size; i++) out.push({ item: heapItems[i], score: heapScores[i] });
-  return out.sort((a, b) => b.score - a.score || a.item - b.item);
+    items[i] = item;
+    scores[i] = s;
+  }
 }

@@ -337,8 +337,8 @@ const LINKED_PER_TERM = 200;
 
 /** The n items with the largest accumulated scores. */
 function strongest(scores: SparseScores, n: number): Int32Array {
-  if (scores.touched.length <= n) return Int32Array.from(scores.touched);
-  return Int32Array.from(topK(scores.values, n, Int32Array.from(scores.touched)), (s) => s.item);
+  if (scores.touched.length <= n) return scores.touched.slice();
+  return Int32Array.from(topK(scores.values, n, scores.touched), (s) => s.item);
 }
 
 /** Scales scores so that the largest magnitude equals weight. */

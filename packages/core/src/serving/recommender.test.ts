@@ -136,6 +136,17 @@ function broken(model: LiveModel): LiveModel {
   return Object.assign(Object.create(LiveModel.prototype), model, { recipe }) as LiveModel;
 }
 
+/** Counts the model's rankings from now on: the returned function tells how many so far. */
+function countRankings(model: LiveModel): () => number {
+  let rankings = 0;
+  const recommend = model.recipe.recommend.bind(model.recipe);
+  model.recipe.recommend = (...args) => {
+    rankings++;
+    return recommend(...args);
+  };
+  return () => rankings;
+}
+
 /** A recipe that returns at most `max` items, whatever n is asked for. */
 function stingy(model: LiveModel, max: number): LiveModel {
   const recipe: Recipe = Object.create(model.recipe);
@@ -523,29 +534,42 @@ describe('Recommender: similar, top and rank', () => {
   test('top lists are ranked once per model state, category and catalog version, whatever n', () => {
     const clock = { now: T };
     const s = setup({ now: () => clock.now });
-    const popular = s.models.popular!;
-    let rankings = 0;
-    const recommend = popular.recipe.recommend.bind(popular.recipe);
-    popular.recipe.recommend = (...args) => {
-      rankings++;
-      return recommend(...args);
-    };
+    const rankings = countRankings(s.models.popular!);
     const five = s.recommender.top('popular', 5);
     clock.now += 60_000; // no event since: the list still stands
     assert.deepEqual(s.recommender.top('popular', 3), five.slice(0, 3));
     assert.equal(s.recommender.top('popular', 50).length, 21, 'the whole catalog, from the same list');
-    assert.equal(rankings, 1);
+    assert.equal(rankings(), 1);
     const shoes = s.recommender.top('popular', 50, 'Shoes');
     assert.ok(shoes.length === 11 && shoes.every((i) => tribeOf(i.itemId) === 'A'));
     s.recommender.top('popular', 2, 'Shoes');
-    assert.equal(rankings, 2, 'one more ranking, for the category');
+    assert.equal(rankings(), 2, 'one more ranking, for the category');
     s.catalog.markUnavailable(five[0].itemId);
     assert.equal(
       s.recommender.top('popular', 1)[0].itemId,
       five[1].itemId,
       'the catalog changed: ranked again',
     );
-    assert.equal(rankings, 3);
+    assert.equal(rankings(), 3);
+  });
+
+  test("the fallback's best sellers are top()'s list: one ranking serves both", () => {
+    const models = liveModels();
+    models['user-personalization'] = broken(models['user-personalization']!);
+    const s = setup({ models });
+    const rankings = countRankings(s.models.popular!);
+    const best = s.recommender.top('popular', 21).map((i) => i.itemId);
+    alice(s);
+    const r = s.recommender.recommend(home({ n: 20, explain: true }));
+    assert.equal(r.fallback, true);
+    const fromPopular = r.items.filter((i) => i.reason?.type === 'popular').map((i) => i.itemId);
+    assert.ok(fromPopular.length > 0);
+    assert.deepEqual(
+      fromPopular,
+      best.filter((id) => fromPopular.includes(id)),
+      'in the best sellers order',
+    );
+    assert.equal(rankings(), 1);
   });
 });
 

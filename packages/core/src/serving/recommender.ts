@@ -2,7 +2,6 @@ import { shopperKey } from '../domain/events.js';
 import type { Item } from '../domain/items.js';
 import { GuError } from '../errors.js';
 import type { LiveModel } from '../models/live-model.js';
-import { queryOf } from '../recipes/query.js';
 import type { Reason, RecipeName } from '../recipes/recipe.js';
 import type { ShopperState, ShopperStates } from '../realtime/shopper-states.js';
 import type { CatalogIndex } from './catalog-index.js';
@@ -118,7 +117,6 @@ const PLACEMENT_RECIPES: Record<Placement, RecipeName[]> = {
  */
 export class Recommender {
   private readonly blocked = new WeakMap<LiveModel, { version: number; items: Int32Array }>();
-  private readonly topCache = new WeakMap<LiveModel, { at: number; ids: string[] }>();
   /** The lists top() answers with, by model, then by category ('' for the whole catalog). */
   private readonly topLists = new WeakMap<LiveModel, Lru<string, TopList>>();
   /** First-stage candidates per model, in its indices; they follow the top lists, so at most a second old. */
@@ -416,20 +414,9 @@ export class Recommender {
     return items;
   }
 
-  /** A recipe's overall top list, recomputed at most once a second (it changes with every event, slowly). */
+  /** The ids of a recipe's overall top list (top()'s, so kept as long); none without the model. */
   private topIds(recipe: 'popular' | 'trending', n: number): string[] {
-    const model = this.deps.models()[recipe];
-    if (!model) return [];
-    const cached = this.topCache.get(model);
-    if (cached && performance.now() - cached.at < 1000 && cached.ids.length >= n)
-      return cached.ids.slice(0, n);
-    const [top] = model.recipe.recommend([queryOf(-1, [])], n, {
-      excludeSeen: false,
-      exclude: this.blockedItems(model),
-    });
-    const ids = top.map((s) => model.itemIds[s.item]);
-    this.topCache.set(model, { at: performance.now(), ids });
-    return ids;
+    return this.deps.models()[recipe] ? this.top(recipe, n).map((i) => i.itemId) : [];
   }
 
   /** Model items the catalog says are unavailable or unknown (when there is a catalog at all). */
