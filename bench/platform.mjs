@@ -6,9 +6,22 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const extra = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : [];
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : null;
+const only = process.argv.includes('--only')
+  ? process.argv[process.argv.indexOf('--only') + 1].split(',')
+  : null;
 const runs = {
-  serve: ['bench', 'serve', '--items', '100000', '--users', '1000000', '--seconds', '10', '--connections', '50'],
+  serve: [
+    'bench',
+    'serve',
+    '--items',
+    '100000',
+    '--users',
+    '1000000',
+    '--seconds',
+    '10',
+    '--connections',
+    '50',
+  ],
   ingest: ['bench', 'ingest', '--seconds', '10', '--connections', '50', '--batch', '100'],
   freshness: ['bench', 'freshness', '--items', '100000', '--users', '100000', '--samples', '500'],
   train: ['bench', 'train', '--items', '100000', '--users', '1250000', '--events-per-user', '8'],
@@ -28,12 +41,22 @@ for (const [name, args] of Object.entries(runs)) {
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 26,
   });
-  results[name] = { command: `gu ${command.join(' ')}`, measured: new Date().toISOString().slice(0, 10), ...JSON.parse(out) };
+  results[name] = {
+    command: `gu ${command.join(' ')}`,
+    measured: new Date().toISOString().slice(0, 10),
+    ...JSON.parse(out),
+  };
   writeFileSync(saved, JSON.stringify(results[name], null, 2));
 }
 
 const int = (x) => (x === undefined || x === null ? '–' : Math.round(x).toLocaleString('en-US'));
 const ms = (x) => (x === undefined || x === null ? '–' : `${x} ms`);
+/** The server's own account of a phase (gu bench serve's `server`), as three cells. */
+const account = (a) =>
+  a
+    ? `${(100 * a.within10Ms).toFixed(2)}% | ${seconds(a.gcSeconds.minor)} / ${seconds(a.gcSeconds.major)} | ${ms(a.eventLoopDelayMs.p99)} / ${ms(a.eventLoopDelayMs.max)}`
+    : '– | – | –';
+const seconds = (x) => (x === undefined ? '0 s' : `${x.toFixed(2)} s`);
 /** The command behind a section and the day it ran. */
 const provenance = (r) => `\`${r.command}\`${r.measured ? ` (measured ${r.measured})` : ''}\n\n`;
 
@@ -47,10 +70,11 @@ const headings = {
 const render = {
   serve: ({ gu, bare, settings, cores }) => {
     const where = cores
-      ? `the server pinned to CPU ${cores.server} and the load generator (${bare.generator ?? 'autocannon'}, one thread) to CPU ${cores.load}`
+      ? `the server's JavaScript thread pinned to CPU ${cores.server}, its helper threads (garbage collection, compilation) and the load generator (${bare.generator ?? 'autocannon'}, one thread) to CPU ${cores.load}`
       : `load generator (${bare.generator ?? 'autocannon'}, one thread) on the same 2 cores`;
     let md = `${int(settings.items)} items, ${int(settings.users)} shoppers with real-time state (${settings.eventsPerUser} events each on average), ${settings.connections} connections, ${settings.seconds} s per phase, ${where}; setup ${gu.setupSeconds.toFixed(0)} s, server RSS ${int(gu.rssMb)} MB after setup.\n\n`;
-    md += '| what | requests/s | p50 | p99 | max | non-2xx |\n|---|---|---|---|---|---|\n';
+    md +=
+      '| what | requests/s | p50 | p99 | max | non-2xx | server: answered within 10 ms | server: GC minor / major | server: event loop late p99 / max |\n|---|---|---|---|---|---|---|---|---|\n';
     const rows = [
       ['bare Fastify hello-JSON (same run)', bare],
       ['home (user-personalization, random shopper)', gu.home],
@@ -58,17 +82,19 @@ const render = {
       ['cart (bought-together for the cart, random shopper)', gu.cart],
     ];
     for (const [label, r] of rows.filter(([, r]) => r))
-      md += `| ${label} | ${int(r.requestsPerSecond)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${ms(r.maxMs)} | ${r.non2xx} |\n`;
+      md += `| ${label} | ${int(r.requestsPerSecond)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${ms(r.maxMs)} | ${r.non2xx} | ${account(r.server)} |\n`;
     const prep = gu.homeLists.lastPreparation;
-    md += `\nHome lists: ${int(prep.prepared)} of ${int(prep.shoppers)} shoppers' lists prepared in ${prep.seconds.toFixed(0)} s on worker threads after setup (as after a start or a promotion); during the load ${int(gu.homeLists.hits)} home answers came from them and ${int(gu.homeLists.misses)} were ranked on the spot. Cache of whole answers (pdp, cart): ${int(gu.cache.hits)} hits, ${int(gu.cache.misses)} misses (shoppers drawn uniformly from ${int(settings.users)}: almost every such request ranks).\n\n`;
+    md += `\nHome lists: ${int(prep.prepared)} of ${int(prep.shoppers)} shoppers' lists prepared in ${prep.seconds.toFixed(0)} s on worker threads after setup (as after a start or a promotion); during the load ${int(gu.homeLists.hits)} home answers came from them and ${int(gu.homeLists.misses)} were ranked on the spot. Cache of whole answers (pdp, cart): ${int(gu.cache.hits)} hits, ${int(gu.cache.misses)} misses (shoppers drawn uniformly from ${int(settings.users)}: almost every such request ranks). The server columns come from its /metrics read before and after each phase: its latency histogram (\`gu_http_request_duration_seconds\`, from routing to the last byte written; p99 ≤ 10 ms means 99% there), the time it spent collecting garbage, and how late its event loop ran (sampled every 10 ms). wrk's latency also counts what keeps a request from being routed, such as a collection between requests, and wrk's own stalls.\n\n`;
     return md;
   },
   ingest: ({ gu, bare, settings }) => {
     let md = `POST /v1/events with ${settings.batch} events per request, ${settings.connections} connections, ${settings.seconds} s, load generator ${bare.generator ?? 'autocannon'} on the same 2 cores; each answer only after the SQLite commit (WAL, synchronous=FULL, group commit); time-ordered event ids; no model serving (the stream processor updates shopper state, the event store and the lake).\n\n`;
-    md += '| what | requests/s | events/s | p50 | p99 | events acknowledged | events in the log | processor caught up |\n|---|---|---|---|---|---|---|---|\n';
+    md +=
+      '| what | requests/s | events/s | p50 | p99 | events acknowledged | events in the log | processor caught up |\n|---|---|---|---|---|---|---|---|\n';
     md += `| bare Fastify hello-JSON (same run) | ${int(bare.requestsPerSecond)} | – | ${ms(bare.p50Ms)} | ${ms(bare.p99Ms)} | – | – | – |\n`;
     md += `| Gu ingest | ${int(gu.requests.requestsPerSecond)} | ${int(gu.eventsPerSecond)} | ${ms(gu.requests.p50Ms)} | ${ms(gu.requests.p99Ms)} | ${int(gu.acknowledged)} | ${int(gu.inLog)} | ${gu.processorCaughtUpSeconds} s after the load |\n\n`;
-    md += 'The log holds more than was acknowledged: requests still in flight when the load generator stopped counting.\n\n';
+    md +=
+      'The log holds more than was acknowledged: requests still in flight when the load generator stopped counting.\n\n';
     return md;
   },
   freshness: ({ gu, settings }) => {
@@ -104,5 +130,8 @@ for (const [name, heading] of Object.entries(headings)) {
   const section = r ? `${heading}\n\n${provenance(r)}${render[name](r)}` : previous(heading);
   if (section) md += section;
 }
-writeFileSync(path, current.slice(0, current.indexOf(start) + start.length) + md + current.slice(current.indexOf(end)));
+writeFileSync(
+  path,
+  current.slice(0, current.indexOf(start) + start.length) + md + current.slice(current.indexOf(end)),
+);
 process.stderr.write(`\nwrote ${Object.keys(results).length} measured sections into ${path}\n`);

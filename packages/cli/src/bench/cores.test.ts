@@ -5,22 +5,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { after, before, describe, test } from 'node:test';
-import { coreSplit, pin } from './cores.js';
+import { coreSplit, pin, pinServer } from './cores.js';
 import { defaultGenerator, load, type LoadGenerator } from './load.js';
 
 const split = coreSplit();
 const allCores = `0-${os.cpus().length - 1}`;
 
+const tasks = (pid: number) => readdirSync(`/proc/${pid}/task`);
+/** The CPU list one thread may run on. */
+const allowedTo = (pid: number, task: string) =>
+  /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8'))![1];
 /** The CPU list every thread of a process may run on (one entry per distinct list). */
-const allowed = (pid: number) =>
-  [
-    ...new Set(
-      readdirSync(`/proc/${pid}/task`).map(
-        (task) =>
-          /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8'))![1],
-      ),
-    ),
-  ].sort();
+const allowed = (pid: number) => [...new Set(tasks(pid).map((task) => allowedTo(pid, task)))].sort();
 
 /** "0-2,4" → [0, 1, 2, 4] */
 const cpus = (list: string) =>
@@ -46,8 +42,8 @@ describe('cores for the server and the load generator', { skip: !split && 'one c
     assert.deepEqual([...s, ...l].sort(), cpus(allCores));
   });
 
-  test('pin confines every thread of a process, those it starts afterwards too', async () => {
-    // A process with worker threads: one started before the pin, one after.
+  /** A Node process with a worker thread, which starts another when told (startAnother resolves then). */
+  const withWorkers = () => {
     const child = spawn(
       process.execPath,
       [
@@ -60,15 +56,46 @@ describe('cores for the server and the load generator', { skip: !split && 'one c
       ],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
+    const line = () =>
+      new Promise<string>((resolve) => child.stdout!.once('data', (d) => resolve(String(d))));
+    const startAnother = () => {
+      child.stdin!.write('\n');
+      return line();
+    };
+    return { child, started: line(), startAnother };
+  };
+
+  test('pin confines every thread of a process, those it starts afterwards too', async () => {
+    const { child, started, startAnother } = withWorkers();
     try {
-      const line = () =>
-        new Promise<string>((resolve) => child.stdout!.once('data', (d) => resolve(String(d))));
-      await line();
+      await started;
       assert.deepEqual(allowed(child.pid!), [allCores]);
       pin(child.pid!, split!.server);
-      child.stdin!.write('\n');
-      await line();
+      await startAnother();
       assert.deepEqual(allowed(child.pid!), [split!.server]);
+    } finally {
+      child.kill();
+    }
+  });
+
+  test("pinServer gives the JavaScript thread and what it starts the server's cores, its helpers the load's", async () => {
+    const { child, started, startAnother } = withWorkers();
+    try {
+      await started;
+      const pid = child.pid!;
+      const before = tasks(pid);
+      assert.ok(before.length > 2, 'node runs helper threads besides its main thread');
+      pinServer(pid, split!);
+      for (const task of before)
+        assert.equal(
+          allowedTo(pid, task),
+          task === String(pid) ? split!.server : split!.load,
+          `thread ${task}`,
+        );
+      await startAnother();
+      const later = tasks(pid).filter((task) => !before.includes(task));
+      assert.ok(later.length > 0, 'the new worker runs on threads of its own');
+      for (const task of later) assert.equal(allowedTo(pid, task), split!.server, `new thread ${task}`);
     } finally {
       child.kill();
     }

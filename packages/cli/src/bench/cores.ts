@@ -4,7 +4,8 @@ import { installed } from './installed.js';
 
 /**
  * The machine's cores split between the server under test and the load generator, as CPU lists for
- * taskset: the load generator gets the last core, the server the others.
+ * taskset: the load generator gets the last core, the server's JavaScript thread the others (pinServer says
+ * where its helper threads go).
  *
  * Unsplit, the server's garbage-collector helper threads run on the load generator's core too: wrk then waits
  * for a core with answers already in its socket and counts the wait as latency, hundreds of milliseconds of
@@ -25,4 +26,17 @@ export function coreSplit(): CoreSplit | undefined {
 /** Confines every thread of a process, and the threads it starts later, to the CPUs listed. */
 export function pin(pid: number, cpus: string): void {
   execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', cpus, String(pid)], { stdio: 'ignore' });
+}
+
+/**
+ * Gives a Node server's JavaScript thread (and the threads it starts later) the server's cores, and puts the
+ * helper threads it runs already (V8's garbage collector and compilers, libuv's pool) with the load
+ * generator, which a one-thread wrk leaves nearly idle. All on the server's cores, a major collection's
+ * concurrent marking takes turns with the JavaScript thread on a core of a 2-core machine, and answers wait
+ * 150-200 ms at p99; in production the helpers have the cores no load generator takes.
+ */
+export function pinServer(pid: number, split: CoreSplit): void {
+  pin(pid, split.load);
+  // Without --all-tasks taskset sets one thread: the main thread, whose id is the process id.
+  execFileSync('taskset', ['--cpu-list', '--pid', split.server, String(pid)], { stdio: 'ignore' });
 }

@@ -17,7 +17,13 @@ export interface Target {
 export function startTarget(options: TargetOptions): Promise<Target> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--max-old-space-size=16384', new URL('./target.js', import.meta.url).pathname, JSON.stringify(options)],
+    [
+      // As `npm start` and `gu` run the server (package.json, the CLI's shebang); README says why.
+      '--max-semi-space-size=64',
+      '--max-old-space-size=16384',
+      new URL('./target.js', import.meta.url).pathname,
+      JSON.stringify(options),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {

@@ -3,9 +3,10 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { createRecipe, DEFAULT_TRAINING_RECIPES } from '@gu/core';
-import { coreSplit, pin, type CoreSplit } from '../bench/cores.js';
+import { coreSplit, pinServer, type CoreSplit } from '../bench/cores.js';
 import { load, type LoadGenerator } from '../bench/load.js';
 import { startTarget } from '../bench/run-target.js';
+import { serverAccount } from '../bench/server-account.js';
 import { syntheticShop } from '../bench/synthetic.js';
 import type { TargetOptions } from '../bench/target.js';
 import { peakMemory } from '../io/memory.js';
@@ -70,7 +71,7 @@ async function bare(flags: BenchFlags, cores?: CoreSplit) {
     models: false,
   });
   try {
-    if (cores) pin(target.pid, cores.server);
+    if (cores) pinServer(target.pid, cores);
     return await load({
       url: target.url,
       connections: flags.connections,
@@ -98,7 +99,7 @@ async function serve(flags: BenchFlags) {
   const cores = flags.pin ? coreSplit() : undefined;
   const gu = await withTarget(shop, async (t) => {
     // Set up on every core; measured on the server's share of them.
-    if (cores) pin(t.pid, cores.server);
+    if (cores) pinServer(t.pid, cores);
     const headers = { 'x-api-key': t.publicKey! };
     // Shoppers and items drawn uniformly, a fresh draw for every request the run can send.
     const draws = Math.min(200_000, flags.seconds * 20_000);
@@ -112,8 +113,10 @@ async function serve(flags: BenchFlags) {
       ),
       cart: pool(() => `/v1/recommendations?userId=${user()}&placement=cart&n=10`),
     };
-    const phase = (requests: typeof placements.home, seconds = flags.seconds) =>
-      load({
+    const scrape = async () => (await fetch(`${t.url}/metrics`)).text();
+    const phase = async (requests: typeof placements.home, seconds = flags.seconds) => {
+      const before = await scrape();
+      const result = await load({
         url: t.url,
         connections: flags.connections,
         seconds,
@@ -122,6 +125,8 @@ async function serve(flags: BenchFlags) {
         generator: flags.loadGenerator,
         cpus: cores?.load,
       });
+      return { ...result, server: serverAccount(before, await scrape(), '/v1/recommendations') };
+    };
     // Warm up the JIT and the code paths before measuring.
     await phase(placements.home, 2);
     const home = await phase(placements.home);
