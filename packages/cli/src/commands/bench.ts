@@ -21,7 +21,7 @@ interface BenchFlags {
   samples: number;
   /** Unset: wrk when installed (decided when a load runs, not when any gu command starts). */
   loadGenerator?: LoadGenerator;
-  /** serve: the server on all cores but the last, the load generator on the last (cores.ts says why). */
+  /** serve: the server's JavaScript thread on all cores but the last, the load generator on the last (cores.ts). */
   pin: boolean;
   json?: boolean;
 }
@@ -305,7 +305,7 @@ export const benchCommand = new Command('bench')
   )
   .option(
     '--no-pin',
-    'serve: let the server and the load generator share every core (by default the server gets all cores but the last, the load generator the last, so that the GC threads of the one do not stall the other)',
+    "serve: let the server and the load generator share every core (by default the server's JavaScript thread gets all cores but the last, and its helper threads share the last with the load generator: cores.ts says why)",
   )
   .option('--json', 'print one JSON object')
   .action(async (which: string, flags: BenchFlags) => {
