@@ -48,8 +48,8 @@ export function serverAccount(before: string, after: string, route: string): Ser
   const ofRoute = (name: string, le?: string) => (s: Sample) =>
     s.name === name && s.labels.route === route && (le === undefined || s.labels.le === le);
   const sent = delta(ofRoute(`${LATENCY}_count`));
-  if (!a.some(ofRoute(`${LATENCY}_bucket`, '0.01')))
-    throw new Error(`${LATENCY} has no bucket at 10 ms for ${route}`);
+  const within10Ms = ofRoute(`${LATENCY}_bucket`, '0.01');
+  if (!a.some(within10Ms)) throw new Error(`${LATENCY} has no bucket at 10 ms for ${route}`);
   const gcSeconds: Record<string, number> = {};
   for (const s of a.filter((s) => s.name === 'gu_nodejs_gc_duration_seconds_sum'))
     gcSeconds[s.labels.kind] = delta((x) => x.name === s.name && x.labels.kind === s.labels.kind);
@@ -58,7 +58,7 @@ export function serverAccount(before: string, after: string, route: string): Ser
     return Math.round(Math.max(0, reading - LOOP_RESOLUTION_S) * 1e5) / 100;
   };
   return {
-    within10Ms: sent > 0 ? delta(ofRoute(`${LATENCY}_bucket`, '0.01')) / sent : NaN,
+    within10Ms: sent > 0 ? delta(within10Ms) / sent : NaN,
     gcSeconds,
     eventLoopDelayMs: { p99: loop('p99'), max: loop('max') },
   };
