@@ -4,12 +4,13 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import proxy from '@fastify/http-proxy';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import { GuError, type Gu } from '@gu/core';
-import { authorize, hasSecretKey, type Access, type ApiKeys } from './auth.js';
+import { authorize, hasSecretKey, same, type Access, type ApiKeys } from './auth.js';
 import { errorBody, errorHandler } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { pseudonymizer } from './pseudonym.js';
@@ -34,6 +35,15 @@ export interface AppOptions {
   logStream?: { write(line: string): void };
   /** More routes (the storefront, the dashboard) registered by the composition root. */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
+  /**
+   * A serving replica (`gu start --workers N`): it answers the serving routes itself and forwards every other
+   * request, WebSockets included, to the writer at `to`, naming the client in headers that `token` vouches for.
+   */
+  forward?: { to: string; token: string };
+  /** The writer: trusts the client address that replicas forward with this token (rate limits go by it). */
+  internalToken?: string;
+  /** The writer: the metrics of every process of the cluster, for GET /metrics. */
+  clusterMetrics?: () => Promise<string>;
 }
 
 declare module 'fastify' {
@@ -75,42 +85,10 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
       .send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
   });
 
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Gu API',
-        version: '1',
-        description: 'Real-time personalization: events in, recommendations out.',
-      },
-      components: {
-        securitySchemes: { apiKey: { type: 'apiKey', name: 'x-api-key', in: 'header' } },
-      },
-      security: [{ apiKey: [] }],
-      // @fastify/websocket hides WebSocket routes from the document; the stream is described by hand.
-      paths: {
-        '/v1/events/stream': {
-          get: {
-            summary: 'Stream event batches over a WebSocket',
-            description:
-              'Upgrade to a WebSocket (browsers send the public key as ?key=). Each message is a batch, ' +
-              '`[...]` or `{ "id": "...", "events": [...] }`, and gets one reply carrying its id once the ' +
-              'events are durably appended: `{ id, accepted, duplicates, rejected }`, or ' +
-              '`{ id, error: { code, message } }`.',
-            tags: ['events'],
-            parameters: [{ name: 'key', in: 'query', required: false, schema: { type: 'string' } }],
-            responses: { 101: { description: 'Switching to the WebSocket protocol' } },
-          },
-        },
-      },
-    },
-  });
-  // The API's documentation is open: it is the first thing an integrator reads, often in a browser.
-  app.addHook('onRoute', (route) => {
-    if (route.url === '/docs' || route.url.startsWith('/docs/'))
-      route.config = { ...route.config, access: 'open' };
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(websocket, { options: { maxPayload: 2 * 1024 * 1024 } });
+  if (!o.forward) {
+    await documentation(app);
+    await app.register(websocket, { options: { maxPayload: 2 * 1024 * 1024 } });
+  }
   if (o.rateLimitPerMinute > 0)
     await app.register(rateLimit, {
       max: o.rateLimitPerMinute,
@@ -118,6 +96,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
       // The admin key is the shop's own back office, and health checks and docs are for machines and
       // people that are no shoppers: none of them is throttled.
       allowList: (request) => request.routeOptions.config.access === 'open' || hasSecretKey(o.keys, request),
+      keyGenerator: (request) => clientOf(request, o.internalToken),
       // The plugin throws what this returns: a coded error, which the error handler turns into the body.
       errorResponseBuilder: (_request, context) =>
         new GuError(
@@ -164,6 +143,12 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     done();
   });
 
+  if (o.forward) {
+    await app.register(opsRoutes(o));
+    await app.register(recommendationRoutes(o));
+    await app.register(forwarding(o.forward));
+    return app;
+  }
   await app.register(opsRoutes(o));
   await app.register(eventRoutes(o));
   await app.register(recommendationRoutes(o));
@@ -172,3 +157,83 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   for (const plugin of o.plugins ?? []) await app.register(plugin);
   return app;
 }
+
+/** OpenAPI at /docs, open to all. */
+async function documentation(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Gu API',
+        version: '1',
+        description: 'Real-time personalization: events in, recommendations out.',
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'apiKey', name: 'x-api-key', in: 'header' } },
+      },
+      security: [{ apiKey: [] }],
+      // @fastify/websocket hides WebSocket routes from the document; the stream is described by hand.
+      paths: {
+        '/v1/events/stream': {
+          get: {
+            summary: 'Stream event batches over a WebSocket',
+            description:
+              'Upgrade to a WebSocket (browsers send the public key as ?key=). Each message is a batch, ' +
+              '`[...]` or `{ "id": "...", "events": [...] }`, and gets one reply carrying its id once the ' +
+              'events are durably appended: `{ id, accepted, duplicates, rejected }`, or ' +
+              '`{ id, error: { code, message } }`.',
+            tags: ['events'],
+            parameters: [{ name: 'key', in: 'query', required: false, schema: { type: 'string' } }],
+            responses: { 101: { description: 'Switching to the WebSocket protocol' } },
+          },
+        },
+      },
+    },
+  });
+  // The API's documentation is open: it is the first thing an integrator reads, often in a browser.
+  app.addHook('onRoute', (route) => {
+    if (route.url === '/docs' || route.url.startsWith('/docs/'))
+      route.config = { ...route.config, access: 'open' };
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+}
+
+/** Headers by which a replica names the client of a forwarded request, vouched for by the cluster's token. */
+const CLIENT_HEADER = 'x-gu-client';
+const TOKEN_HEADER = 'x-gu-internal';
+
+/** The client's address: the one a replica forwarded for, when the request comes with the cluster's token. */
+function clientOf(request: FastifyRequest, token: string | undefined): string {
+  const client = request.headers[CLIENT_HEADER];
+  const vouched = request.headers[TOKEN_HEADER];
+  if (token && typeof client === 'string' && typeof vouched === 'string' && same(vouched, token))
+    return client;
+  return request.ip;
+}
+
+/**
+ * A replica's catch-all: every route it does not serve goes to the writer, WebSockets too. The writer
+ * authorizes and rate-limits them, by the client address the replica forwards.
+ */
+const forwarding = (f: { to: string; token: string }) => async (app: FastifyInstance) => {
+  const client = (request: { ip: string }) => ({ [CLIENT_HEADER]: request.ip, [TOKEN_HEADER]: f.token });
+  await app.register(proxy, {
+    upstream: f.to,
+    websocket: true,
+    wsServerOptions: { maxPayload: 2 * 1024 * 1024 },
+    wsClientOptions: {
+      maxPayload: 2 * 1024 * 1024,
+      rewriteRequestHeaders: (headers: Record<string, string>, request: FastifyRequest) => ({
+        ...headers,
+        ...pick(request.headers, ['x-api-key', 'authorization', 'cookie']),
+        ...client(request),
+      }),
+    },
+    replyOptions: {
+      rewriteRequestHeaders: (request, headers) => ({ ...headers, ...client(request) }),
+    },
+    config: { access: 'open' },
+  });
+};
+
+const pick = (headers: Record<string, unknown>, names: string[]) =>
+  Object.fromEntries(names.filter((n) => typeof headers[n] === 'string').map((n) => [n, headers[n]]));

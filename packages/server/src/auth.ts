@@ -13,7 +13,8 @@ export interface ApiKeys {
 
 export type Access = 'open' | 'public' | 'admin';
 
-const same = (a: string, b: string) => {
+/** Constant-time comparison of two secrets. */
+export const same = (a: string, b: string) => {
   const [x, y] = [Buffer.from(a), Buffer.from(b)];
   return x.length === y.length && timingSafeEqual(x, y);
 };

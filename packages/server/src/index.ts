@@ -6,3 +6,4 @@ export * from './metrics.js';
 export * from './server.js';
 export * from './stores.js';
 export * from './web.js';
+export * from './cluster.js';

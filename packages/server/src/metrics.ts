@@ -1,8 +1,29 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Gu } from '@gu/core';
 
-/** Prometheus metrics of one server (GET /metrics). */
+/**
+ * Prometheus metrics of one server process (GET /metrics). The gauges read the Gu they watch when scraped,
+ * so that a cluster's supervisor, which asks every process for its metrics, gets current figures.
+ */
 export function createMetrics() {
   const registry = new Registry();
+  const watched: { gu?: Gu } = {};
+  /** A gauge set from the watched Gu at each scrape. */
+  const reading = (
+    name: string,
+    help: string,
+    read: (gu: Gu) => number | Promise<number>,
+    aggregator: 'sum' | 'max' = 'sum',
+  ) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      aggregator,
+      async collect() {
+        if (watched.gu) this.set(await read(watched.gu));
+      },
+    });
   collectDefaultMetrics({ register: registry, prefix: 'gu_' });
   return {
     registry,
@@ -41,27 +62,28 @@ export function createMetrics() {
       help: 'Failures of the model path (answered by the fallback)',
       registers: [registry],
     }),
-    processorLag: new Gauge({
-      name: 'gu_processor_lag_events',
-      help: 'Events in the log not yet processed',
-      registers: [registry],
-    }),
-    cacheHits: new Gauge({ name: 'gu_cache_hits', help: 'Recommendation cache hits', registers: [registry] }),
-    cacheMisses: new Gauge({
-      name: 'gu_cache_misses',
-      help: 'Recommendation cache misses',
-      registers: [registry],
-    }),
-    homeListHits: new Gauge({
-      name: 'gu_home_list_hits',
-      help: "Home requests answered from the shopper's prepared list",
-      registers: [registry],
-    }),
-    homeListMisses: new Gauge({
-      name: 'gu_home_list_misses',
-      help: "Home requests that ranked the shopper's list on the spot",
-      registers: [registry],
-    }),
+    processorLag: reading(
+      'gu_processor_lag_events',
+      'Events in the log not yet processed (the most behind process of a cluster)',
+      async (gu) => (await gu.status()).lag,
+      'max',
+    ),
+    cacheHits: reading('gu_cache_hits', 'Recommendation cache hits', (gu) => gu.cacheStats.hits),
+    cacheMisses: reading('gu_cache_misses', 'Recommendation cache misses', (gu) => gu.cacheStats.misses),
+    homeListHits: reading(
+      'gu_home_list_hits',
+      "Home requests answered from the shopper's prepared list",
+      (gu) => gu.homeLists.hits,
+    ),
+    homeListMisses: reading(
+      'gu_home_list_misses',
+      "Home requests that ranked the shopper's list on the spot",
+      (gu) => gu.homeLists.misses,
+    ),
+    /** Makes the gauges read this Gu. */
+    watch(gu: Gu) {
+      watched.gu = gu;
+    },
   };
 }
 

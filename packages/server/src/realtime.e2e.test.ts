@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from './config.js';
 import { startServer, type RunningServer } from './server.js';
 import { batches, categoryOf, itemIdsOf, CATEGORIES, shopEvents, shopItems } from './testing/shop.js';
-
-/** The parts of the `ws` client this test uses (the package ships no types and @types/ws is not installed). */
-interface WsClient {
-  readonly readyState: number;
-  on(event: 'open' | 'close', listener: () => void): this;
-  on(event: 'message', listener: (data: Buffer) => void): this;
-  on(event: 'error', listener: (error: Error) => void): this;
-  send(data: string): void;
-  close(): void;
-}
-const WebSocket = createRequire(import.meta.url)('ws') as new (url: string) => WsClient;
+import { WebSocket, type WsClient } from './testing/ws-client.js';
 
 const PUBLIC = 'pk_e2e_public';
 const SECRET = 'sk_e2e_secret';

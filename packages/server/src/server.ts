@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { closeStores, Gu } from '@gu/core';
 import { buildApp } from './app.js';
+import { joinCluster, relayChange, relayServed, type ClusterMember } from './cluster.js';
 import type { ServerConfig } from './config.js';
 import { createMetrics } from './metrics.js';
 import { scheduleHomeListRefresh, scheduleRetraining } from './scheduler.js';
@@ -17,8 +18,11 @@ export interface RunningServer {
 export async function createServer(
   config: ServerConfig,
   plugins: ((app: FastifyInstance) => Promise<void>)[] = [],
+  member?: ClusterMember,
 ): Promise<{ app: FastifyInstance; gu: Gu }> {
   const metrics = createMetrics();
+  const replica = member?.role === 'replica';
+  const served = replica ? relayServed() : undefined;
   // The app's logger, once there is an app: Gu reports through it.
   const built: { app?: FastifyInstance } = {};
   const stores = openStores(config.store, config.secret);
@@ -29,7 +33,11 @@ export async function createServer(
       built.app?.log.error({ err: error }, 'model path failed; answered with the fallback');
     },
     onProcessorError: (error) => built.app?.log.error({ err: error }, 'stream processor failed'),
-    onBatch: (events) => metrics.eventsProcessed.inc(events.length),
+    // Every process of a cluster processes each event; the writer's count is the cluster's.
+    onBatch: replica ? undefined : (events) => metrics.eventsProcessed.inc(events.length),
+    follower: replica,
+    onChange: member?.role === 'writer' ? relayChange : undefined,
+    recordServed: served?.record,
     homeListThreads: config.homeListThreads,
     // A list outlives one refresh, so a refresh still running never leaves shoppers without one.
     ...(config.homeListRefreshHours > 0
@@ -42,9 +50,14 @@ export async function createServer(
     await closeStores(stores);
     throw error;
   });
+  metrics.watch(gu);
+  const link = member && joinCluster(member, gu, metrics, (error) => built.app?.log.error({ err: error }));
   const app = await buildApp({
     gu,
     keys: config,
+    forward: member?.role === 'replica' ? { to: member.writerUrl, token: member.token } : undefined,
+    internalToken: member?.token,
+    clusterMetrics: link?.clusterMetrics,
     metrics,
     logSecret: config.secret,
     rateLimitPerMinute: config.rateLimitPerMinute,
@@ -57,7 +70,8 @@ export async function createServer(
     throw error;
   });
   built.app = app;
-  const stopRetraining = scheduleRetraining(gu, config.retrainHours, app.log);
+  // Only the writer trains; every process keeps its own home lists fresh.
+  const stopRetraining = scheduleRetraining(gu, replica ? 0 : config.retrainHours, app.log);
   const stopRefreshing = scheduleHomeListRefresh(gu, config.homeListRefreshHours, app.log);
   // Promotions made by another process (gu models promote, gu train) reach this one within seconds.
   // A sync still loading a large model when the next tick comes is not started twice.
@@ -75,6 +89,7 @@ export async function createServer(
   watch.unref();
   app.addHook('onClose', async () => {
     clearInterval(watch);
+    served?.stop();
     stopRetraining();
     stopRefreshing();
     await gu.close();
@@ -86,11 +101,17 @@ export async function createServer(
 export async function startServer(
   config: ServerConfig,
   plugins: ((app: FastifyInstance) => Promise<void>)[] = [],
+  member?: ClusterMember,
 ): Promise<RunningServer> {
-  const { app, gu } = await createServer(config, plugins);
+  const { app, gu } = await createServer(config, plugins, member);
   let url: string;
   try {
-    url = await app.listen({ host: config.host, port: config.port });
+    // A cluster's writer listens privately, for its replicas; they share the public port.
+    url = await app.listen(
+      member?.role === 'writer'
+        ? { host: '127.0.0.1', port: 0, exclusive: true }
+        : { host: config.host, port: config.port },
+    );
   } catch (error) {
     // A busy port must not leave the stores open and the processor running.
     await app.close();

@@ -3,7 +3,8 @@
 import { availableParallelism } from 'node:os';
 import Fastify from 'fastify';
 import { encodeModel, createRecipe, numItems, type RecipeName } from '@gu/core';
-import { loadConfig, startServer } from '@gu/server';
+import { createServer as freePortProbe } from 'node:net';
+import { announceReady, clusterMember, loadConfig, startServer, supervise } from '@gu/server';
 import { eventsOf, syntheticShop } from './synthetic.js';
 
 export interface TargetOptions {
@@ -14,7 +15,20 @@ export interface TargetOptions {
   eventsPerUser: number;
   /** Fit and serve models (off for ingest, which needs none). */
   models: boolean;
+  /** Serving replicas beside the writer, as `gu start --workers` (1: one process). */
+  workers?: number;
 }
+
+const PUBLIC_KEY = 'pk_bench';
+const SECRET_KEY = 'sk_bench';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = freePortProbe().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 
 const SERVED: RecipeName[] = [
   'popular',
@@ -33,18 +47,34 @@ async function main(o: TargetOptions): Promise<void> {
     console.log(JSON.stringify({ url, setupSeconds: 0 }));
     return;
   }
+  const member = clusterMember();
+  if ((o.workers ?? 1) > 1 && !member) {
+    // The cluster's supervisor: the writer below sets the shop up, then the replicas load it from the stores.
+    process.env.GU_BENCH_PORT = String(await freePort());
+    const cluster = await supervise(o.workers!, (line) => console.error(`[target] ${line}`));
+    const setupSeconds = (performance.now() - t0) / 1000;
+    console.log(
+      JSON.stringify({ url: cluster.url, publicKey: PUBLIC_KEY, secretKey: SECRET_KEY, setupSeconds }),
+    );
+    return;
+  }
   const config = loadConfig({
     store: o.store,
-    port: 0,
+    port: Number(process.env.GU_BENCH_PORT ?? 0),
     rateLimitPerMinute: 0,
     retrainHours: 0,
     logLevel: 'warn',
-    publicKey: 'pk_bench',
+    publicKey: PUBLIC_KEY,
     // Nothing is served while the target sets up: the preparation may take every core.
     homeListThreads: availableParallelism(),
-    secretKey: 'sk_bench',
+    secretKey: SECRET_KEY,
   });
-  const { gu, url } = await startServer(config);
+  const { gu, url } = await startServer(config, [], member);
+  if (member?.role === 'replica') {
+    // Measured once its home lists are ready, as the single-process target is.
+    await gu.prepareHomeLists();
+    return announceReady(url);
+  }
   let homeLists: Awaited<ReturnType<typeof gu.prepareHomeLists>>;
   if (o.models) {
     const now = Date.now();
@@ -86,19 +116,26 @@ async function main(o: TargetOptions): Promise<void> {
     stage('loading real-time state');
     // Each shopper's real-time state holds their latest events, as the stream processor would have left it.
     let r = 0;
+    const pending: ReturnType<typeof eventsOf> = [];
     while (r < d.user.length) {
       const u = d.user[r];
       let end = r;
       while (end < d.user.length && d.user[end] === u) end++;
       const key = `u:${d.userIds[u]}`;
-      for (const e of eventsOf(d, Math.max(r, end - 10), end, d.userIds[u])) gu.states.apply(key, e);
+      const latest = eventsOf(d, Math.max(r, end - 10), end, d.userIds[u]);
+      for (const e of latest) gu.states.apply(key, e);
+      // Replicas rebuild the state from the event store, as after a restart.
+      if (member) pending.push(...latest);
+      if (pending.length >= 10_000) await gu.stores.events.add(pending.splice(0));
       r = end;
     }
+    await gu.stores.events.add(pending);
     // As after a restart: every shopper's home list is ranked in the background before requests find it.
     stage('preparing home lists');
     homeLists = await gu.prepareHomeLists();
     stage(`home lists ready: ${JSON.stringify(homeLists)}`);
   }
+  if (member) return announceReady(url);
   console.log(
     JSON.stringify({
       url,

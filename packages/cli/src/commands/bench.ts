@@ -23,6 +23,8 @@ interface BenchFlags {
   loadGenerator?: LoadGenerator;
   /** serve: the server's JavaScript thread on all cores but the last, the load generator on the last (cores.ts). */
   pin: boolean;
+  /** Serving replicas beside a writer process (`gu start --workers`); 1 serves from one process. */
+  workers: number;
   json?: boolean;
 }
 
@@ -92,11 +94,13 @@ const shopOf = (flags: BenchFlags) => ({
   users: flags.users,
   eventsPerUser: flags.eventsPerUser,
   models: true,
+  workers: flags.workers,
 });
 
 async function serve(flags: BenchFlags) {
   const shop = shopOf(flags);
-  const cores = flags.pin ? coreSplit() : undefined;
+  // A cluster's processes are left to the system's scheduler: pinning one process says nothing of the rest.
+  const cores = flags.pin && flags.workers === 1 ? coreSplit() : undefined;
   const gu = await withTarget(shop, async (t) => {
     // Set up on every core; measured on the server's share of them.
     if (cores) pinServer(t.pid, cores);
@@ -143,7 +147,7 @@ async function serve(flags: BenchFlags) {
 
 async function ingest(flags: BenchFlags) {
   const gu = await withTarget(
-    { kind: 'gu', items: 0, users: 0, eventsPerUser: 0, models: false },
+    { kind: 'gu', items: 0, users: 0, eventsPerUser: 0, models: false, workers: flags.workers },
     async (t) => {
       const now = Date.now();
       // Batch templates whose event ids get the request's sequence number: time-ordered and unique, as the
@@ -306,6 +310,12 @@ export const benchCommand = new Command('bench')
   .option(
     '--no-pin',
     "serve: let the server and the load generator share every core (by default the server's JavaScript thread gets all cores but the last, and its helper threads share the last with the load generator: cores.ts says why)",
+  )
+  .option(
+    '--workers <n>',
+    'serve, ingest, freshness: serving processes beside a writer process, as gu start --workers (1: one process, pinned as --no-pin says)',
+    int,
+    1,
   )
   .option('--json', 'print one JSON object')
   .action(async (which: string, flags: BenchFlags) => {

@@ -1,6 +1,15 @@
 import { resolve } from 'node:path';
-import { Command } from 'commander';
-import { isWebBuild, loadConfig, startServer, webPlugin } from '@gu/server';
+import { Command, InvalidArgumentError } from 'commander';
+import {
+  announceReady,
+  clusterMember,
+  isWebBuild,
+  loadConfig,
+  startServer,
+  supervise,
+  webPlugin,
+  type ServerConfig,
+} from '@gu/server';
 import { findDemoData, seedDemo } from '../io/demo.js';
 import { Progress } from '../io/progress.js';
 
@@ -12,6 +21,29 @@ interface StartFlags {
   host: string;
   port: number;
   demo: boolean;
+  workers?: number;
+}
+
+const positiveInt = (what: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${what} must be a whole number ≥ 1`);
+  return n;
+};
+
+/** What `gu start` prints once Gu serves. */
+function banner(url: string, config: ServerConfig, web: string): string {
+  return [
+    '',
+    `Gu is running at ${url}`,
+    ...(isWebBuild(web)
+      ? [`  storefront    ${url}/`, `  dashboard     ${url}/admin   (sign in with the secret key)`]
+      : [`  storefront    not built (npm run build)`]),
+    `  API docs      ${url}/docs`,
+    `  public key    ${config.publicKey}   (events and recommendations; safe in web pages)`,
+    `  secret key    ${config.secretKey}   (admin; keep it private)`,
+    `  try           curl -H 'x-api-key: ${config.publicKey}' '${url}/v1/popular?n=5'`,
+    '',
+  ].join('\n');
 }
 
 export const startCommand = new Command('start')
@@ -20,13 +52,27 @@ export const startCommand = new Command('start')
   .option('--host <host>', 'address to listen on', process.env.GU_HOST ?? '127.0.0.1')
   .option('--port <port>', 'port to listen on', (v) => Number(v), Number(process.env.GU_PORT ?? 8080))
   .option('--no-demo', 'start empty instead of seeding the demo shop on the first run')
+  .option(
+    '--workers <n>',
+    'serving processes sharing the port, beside one writer process (README: Serving on every core); 1, the default (or GU_WORKERS), runs everything in one process',
+    positiveInt('--workers'),
+  )
   .action(async (flags: StartFlags) => {
     const config = loadConfig({ store: `sqlite:${flags.data}`, host: flags.host, port: flags.port });
     // Without a build the API still serves; the plugin logs it and / shows how to build.
     const web = webBuild();
-    const server = await startServer(config, [webPlugin({ dir: web, publicKey: config.publicKey })]);
+    const member = clusterMember();
+    const workers = flags.workers ?? positiveInt('GU_WORKERS')(process.env.GU_WORKERS ?? '1');
+    if (workers > 1 && !member) {
+      const cluster = await supervise(workers, (line) => console.error(`[gu] ${line}`));
+      console.error(banner(cluster.url, config, web));
+      return;
+    }
+    const server = await startServer(config, [webPlugin({ dir: web, publicKey: config.publicKey })], member);
     const { gu, app } = server;
-    const firstRun = gu.catalog.size === 0 && (await gu.stores.log.last()) === 0;
+    // A replica serves what its writer seeded.
+    const firstRun =
+      member?.role !== 'replica' && gu.catalog.size === 0 && (await gu.stores.log.last()) === 0;
     const demo = firstRun && flags.demo ? findDemoData() : undefined;
     if (demo) {
       app.log.info({ from: demo }, 'first run: seeding the demo shop');
@@ -38,23 +84,8 @@ export const startCommand = new Command('start')
       app.log.info({ ...seeded, models: report.promoted }, 'demo shop ready');
     } else if (firstRun && flags.demo)
       app.log.warn('no demo data found (set GU_DEMO_DATA); starting with an empty shop');
-    console.error(
-      [
-        '',
-        `Gu is running at ${server.url}`,
-        ...(isWebBuild(web)
-          ? [
-              `  storefront    ${server.url}/`,
-              `  dashboard     ${server.url}/admin   (sign in with the secret key)`,
-            ]
-          : [`  storefront    not built (npm run build)`]),
-        `  API docs      ${server.url}/docs`,
-        `  public key    ${config.publicKey}   (events and recommendations; safe in web pages)`,
-        `  secret key    ${config.secretKey}   (admin; keep it private)`,
-        `  try           curl -H 'x-api-key: ${config.publicKey}' '${server.url}/v1/popular?n=5'`,
-        '',
-      ].join('\n'),
-    );
+    if (member) announceReady(server.url);
+    else console.error(banner(server.url, config, web));
     const shutdown = async (signal: string) => {
       app.log.info({ signal }, 'shutting down');
       await server.close();
@@ -62,4 +93,6 @@ export const startCommand = new Command('start')
     };
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    // A cluster's process outlives no supervisor (killed with -9, say): it would hold the data directory.
+    if (member) process.once('disconnect', () => void shutdown('supervisor gone'));
   });

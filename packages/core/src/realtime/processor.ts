@@ -15,6 +15,11 @@ export interface ProcessorOptions {
   /** Told of every processed batch (metrics, KPIs). */
   onBatch?: (events: readonly LoggedEvent[]) => void;
   onError?: (error: unknown) => void;
+  /**
+   * A follower (a serving replica) derives the in-memory state, shopper states and the serving models'
+   * statistics, from a log that another process owns and persists: it writes no store and saves no position.
+   */
+  follower?: boolean;
 }
 
 /**
@@ -128,13 +133,19 @@ export class StreamProcessor {
 
   private async process(batch: readonly LoggedEvent[]): Promise<void> {
     const recentBefore = new Map<number, string[]>();
+    const persist = !this.options.follower;
     let stored = 0;
     for (const [i, e] of batch.entries()) {
       if (e.userId && e.sessionId && this.states.get(`s:${e.sessionId}`)) {
+        // An anonymous session signs in: its history becomes the user's wherever it is kept by shopper.
+        this.states.merge(`s:${e.sessionId}`, `u:${e.userId}`);
         // The session's events of this batch go to the event store first, so that the login moves them too.
-        await this.stores.events.add(batch.slice(stored, i));
-        stored = i;
-        await this.login(e.sessionId, e.userId);
+        if (persist) {
+          await this.stores.events.add(batch.slice(stored, i));
+          stored = i;
+          await this.stores.events.merge(e.sessionId, e.userId);
+          await this.stores.users.linkSession(e.userId, e.sessionId);
+        }
       }
       const key = shopperKey(e);
       recentBefore.set(e.offset, this.states.get(key)?.recent.map((r) => r.itemId) ?? []);
@@ -146,21 +157,17 @@ export class StreamProcessor {
     }
     for (const model of Object.values(this.models()))
       model?.update(batch, (e) => recentBefore.get(e.offset) ?? []);
-    await this.stores.events.add(batch.slice(stored));
-    await this.stores.lake.append(batch);
+    if (persist) {
+      await this.stores.events.add(batch.slice(stored));
+      await this.stores.lake.append(batch);
+    }
     this.position = batch[batch.length - 1].offset;
     this.options.onBatch?.(batch);
   }
 
-  /** An anonymous session signs in: its history becomes the user's in every store that keys by shopper. */
-  private async login(sessionId: string, userId: string): Promise<void> {
-    this.states.merge(`s:${sessionId}`, `u:${userId}`);
-    await this.stores.events.merge(sessionId, userId);
-    await this.stores.users.linkSession(userId, sessionId);
-  }
-
-  /** Makes the lake durable up to the position, then records the position. */
+  /** Makes the lake durable up to the position, then records the position (a follower has neither). */
   async checkpoint(): Promise<void> {
+    if (this.options.follower) return;
     await this.stores.lake.flush();
     await this.stores.meta.set(POSITION_KEY, this.position);
     this.lastCheckpoint = this.now();

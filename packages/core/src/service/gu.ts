@@ -22,7 +22,7 @@ import { ShopperStates } from '../realtime/shopper-states.js';
 import { CatalogIndex } from '../serving/catalog-index.js';
 import { checkFilter, type FilterDefinition } from '../serving/filters.js';
 import { AnswerCache } from '../serving/answer-cache.js';
-import { newRecommendationId } from '../serving/placements.js';
+import { newRecommendationId, type Placement } from '../serving/placements.js';
 import { HomeLists } from '../serving/home-lists.js';
 import { prepareHomeLists, type HomePreparation } from '../serving/home-list-preparation.js';
 import { defaultThreads } from '../parallel/pool.js';
@@ -55,7 +55,28 @@ export interface GuOptions {
   homeListMaxAgeMs?: number;
   /** Told how far the background preparation of home lists is. */
   onHomeListProgress?: (done: number, total: number) => void;
+  /**
+   * A serving replica: its state follows a log and stores that another Gu (the writer) owns. It writes
+   * nothing; the writer's changes reach it through apply().
+   */
+  follower?: boolean;
+  /** Told of every change the replicas must apply (the writer's side of apply()). */
+  onChange?: (change: GuChange) => void;
+  /** Where served answers are counted (default: this Gu's KPIs); a replica counts them at the writer's. */
+  recordServed?: (placement: Placement, tookMs: number, fallback: boolean) => void;
 }
+
+/**
+ * What a writer changed that a serving replica cannot see by following the log alone: its in-memory catalog,
+ * filters, models and erased shoppers. `appended` says there is more in the log to follow.
+ */
+export type GuChange =
+  | { kind: 'appended' }
+  | { kind: 'items'; items: Item[] }
+  | { kind: 'unavailable'; itemId: string }
+  | { kind: 'filters' }
+  | { kind: 'models' }
+  | { kind: 'erased'; shoppers: string[] };
 
 export interface IngestResult {
   accepted: number;
@@ -104,6 +125,7 @@ export class Gu {
     this.kpis = new KpiTracker(() => this.now());
     this.processor = new StreamProcessor(stores, this.states, () => this.models, {
       now: options.now,
+      follower: options.follower,
       onError: options.onProcessorError,
       onBatch: (events) => {
         this.kpis.recordEvents(events);
@@ -127,7 +149,7 @@ export class Gu {
   static async open(stores: Stores, options: GuOptions = {}): Promise<Gu> {
     const gu = new Gu(stores, options);
     gu.catalog.upsert(await stores.catalog.all());
-    for (const [, def] of await stores.meta.list<FilterDefinition>('filter/')) gu.filters.set(def.name, def);
+    await gu.loadFilters();
     await gu.processor.start();
     await gu.syncServing();
     await gu.processor.wake();
@@ -154,6 +176,42 @@ export class Gu {
     return this.options.now?.() ?? Date.now();
   }
 
+  private async loadFilters(): Promise<void> {
+    const defs = await this.stores.meta.list<FilterDefinition>('filter/');
+    this.filters = new Map(defs.map(([, def]) => [def.name, def]));
+  }
+
+  private changed(change: GuChange): void {
+    this.options.onChange?.(change);
+  }
+
+  /** A replica applies what its writer changed (GuChange); the log itself it follows on `appended`. */
+  async apply(change: GuChange): Promise<void> {
+    switch (change.kind) {
+      case 'appended':
+        return this.processor.wake();
+      case 'items':
+        this.catalog.upsert(change.items);
+        return;
+      case 'unavailable':
+        this.catalog.markUnavailable(change.itemId);
+        return;
+      case 'filters':
+        await this.loadFilters();
+        this.cache.clear();
+        return;
+      case 'models':
+        await this.syncServing();
+        return;
+      case 'erased':
+        // Everything the writer processed before the erasure is applied first, as the writer did.
+        await this.processor.drainThen(() => {
+          for (const key of change.shoppers) this.states.erase(key);
+          this.cache.clear();
+        });
+    }
+  }
+
   // ── Ingest ────────────────────────────────────────────────────────────────────────────────────────────
 
   /** Validates each event, appends the valid ones durably, and only then answers (PRODUCT.md §3). */
@@ -168,7 +226,10 @@ export class Gu {
     const { appended, duplicates } = valid.length
       ? await this.stores.log.append(valid)
       : { appended: 0, duplicates: [] };
-    if (appended) void this.processor.wake();
+    if (appended) {
+      void this.processor.wake();
+      this.changed({ kind: 'appended' });
+    }
     return { accepted: valid.length, duplicates: duplicates.length, rejected };
   }
 
@@ -176,7 +237,8 @@ export class Gu {
 
   recommend(req: RecommendationRequest): Recommendations {
     const value = this.recommender.prepared(req) ?? this.cachedOrRanked(req);
-    this.kpis.recordServed(value.placement, value.tookMs, value.fallback);
+    if (this.options.recordServed) this.options.recordServed(value.placement, value.tookMs, value.fallback);
+    else this.kpis.recordServed(value.placement, value.tookMs, value.fallback);
     return value;
   }
 
@@ -234,6 +296,7 @@ export class Gu {
     if (result.valid.length) {
       await this.stores.catalog.upsert(result.valid);
       this.catalog.upsert(result.valid);
+      this.changed({ kind: 'items', items: result.valid });
     }
     return result;
   }
@@ -242,6 +305,7 @@ export class Gu {
     if (!(await this.stores.catalog.markUnavailable(itemId)))
       throw new GuError('UNKNOWN_ITEM', `no item ${itemId}`);
     this.catalog.markUnavailable(itemId);
+    this.changed({ kind: 'unavailable', itemId });
   }
 
   async putUsers(batch: readonly unknown[]): Promise<BatchResult<unknown>> {
@@ -266,9 +330,10 @@ export class Gu {
         this.stores.lake.erase(userId, sessions),
       ]);
       await this.stores.users.erase(userId);
-      this.states.erase(`u:${userId}`);
-      for (const s of sessions) this.states.erase(`s:${s}`);
+      const shoppers = [`u:${userId}`, ...sessions.map((s) => `s:${s}`)];
+      for (const key of shoppers) this.states.erase(key);
       this.cache.clear();
+      this.changed({ kind: 'erased', shoppers });
       return erased;
     });
     if (!known && log + timeline + lake === 0) throw new GuError('UNKNOWN_USER', `no user ${userId}`);
@@ -287,6 +352,7 @@ export class Gu {
     await this.stores.meta.set(`filter/${checked.name}`, checked);
     this.filters.set(checked.name, checked);
     this.cache.clear();
+    this.changed({ kind: 'filters' });
     return checked;
   }
 
@@ -294,6 +360,7 @@ export class Gu {
     if (!this.filters.delete(name)) throw new GuError('UNKNOWN_FILTER', `no filter named ${name}`);
     await this.stores.meta.delete(`filter/${name}`);
     this.cache.clear(); // cached answers under the filter must not outlive it
+    this.changed({ kind: 'filters' });
   }
 
   // ── Models ────────────────────────────────────────────────────────────────────────────────────────────
@@ -360,6 +427,7 @@ export class Gu {
         { name: 'record', invoke: () => this.stores.models.promote(recipe!, id) },
       ]),
     );
+    this.changed({ kind: 'models' });
     return live!.version;
   }
 
@@ -415,7 +483,7 @@ export class Gu {
     const previousId = await this.stores.models.rollback(recipe);
     if (!previousId)
       throw new GuError('NO_PREVIOUS_MODEL', `${recipe} has no version before ${current.version.id}`);
-    return this.processor.exclusive(async () => {
+    const version = await this.processor.exclusive(async () => {
       const live = await this.loadModel(previousId).catch(async (error) => {
         await this.stores.models.promote(recipe, current.version.id); // undo the rollback record
         throw error;
@@ -423,6 +491,8 @@ export class Gu {
       this.serve({ ...this.models, [recipe]: live });
       return live.version;
     });
+    this.changed({ kind: 'models' });
+    return version;
   }
 
   /**
@@ -449,6 +519,7 @@ export class Gu {
           this.options.onModelError?.(error);
         }
       }
+      if (swapped.length) this.changed({ kind: 'models' });
       return swapped;
     });
   }

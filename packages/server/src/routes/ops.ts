@@ -11,13 +11,10 @@ export const opsRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
       throw new GuError('NOT_READY', 'no model is serving yet: run gu train', status);
     return { ready: true, ...status };
   });
+  // A replica forwards /metrics to its writer, which answers for the whole cluster.
+  if (o.forward) return;
   app.get('/metrics', { config: { access: 'open' }, schema: { hide: true } }, async (_request, reply) => {
-    const status = await o.gu.status();
-    o.metrics.processorLag.set(status.lag);
-    o.metrics.cacheHits.set(o.gu.cacheStats.hits);
-    o.metrics.cacheMisses.set(o.gu.cacheStats.misses);
-    o.metrics.homeListHits.set(status.homeLists.hits);
-    o.metrics.homeListMisses.set(status.homeLists.misses);
-    return reply.type(o.metrics.registry.contentType).send(await o.metrics.registry.metrics());
+    const text = o.clusterMetrics ? await o.clusterMetrics() : await o.metrics.registry.metrics();
+    return reply.type(o.metrics.registry.contentType).send(text);
   });
 };
