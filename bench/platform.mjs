@@ -1,7 +1,7 @@
 // Measures the running platform with `gu bench serve|ingest|freshness|train --json` and writes the figures,
 // with the command and the date behind each, into BENCHMARKS.md (between the platform markers). Each run's
 // JSON stays in bench/out/; a section neither run now nor saved there keeps its text from BENCHMARKS.md.
-// Usage: node bench/platform.mjs [--only serve,ingest,freshness,train] [-- extra gu bench flags]
+// Usage: node bench/platform.mjs [--only serve,serve-workers,ingest,freshness,train] [-- extra gu bench flags]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
@@ -21,6 +21,20 @@ const runs = {
     '10',
     '--connections',
     '50',
+  ],
+  'serve-workers': [
+    'bench',
+    'serve',
+    '--items',
+    '100000',
+    '--users',
+    '1000000',
+    '--seconds',
+    '10',
+    '--connections',
+    '50',
+    '--workers',
+    '2',
   ],
   ingest: ['bench', 'ingest', '--seconds', '10', '--connections', '50', '--batch', '100'],
   freshness: ['bench', 'freshness', '--items', '100000', '--users', '100000', '--samples', '500'],
@@ -63,16 +77,20 @@ const provenance = (r) => `\`${r.command}\`${r.measured ? ` (measured ${r.measur
 /** Each benchmark's section: its heading (which finds the section again in BENCHMARKS.md), then its text. */
 const headings = {
   serve: '#### Serving `/v1/recommendations`',
+  'serve-workers': '#### Serving `/v1/recommendations` from two replicas (`--workers 2`)',
   ingest: '#### Ingest, durably acknowledged',
   freshness: "#### Freshness: event acknowledged → reflected in that shopper's recommendations",
   train: '#### Training at scale',
 };
 const render = {
   serve: ({ gu, bare, settings, cores }) => {
-    const where = cores
-      ? `the server's JavaScript thread pinned to CPU ${cores.server}, its helper threads (garbage collection, compilation) and the load generator (${bare.generator ?? 'autocannon'}, one thread) to CPU ${cores.load}`
-      : `load generator (${bare.generator ?? 'autocannon'}, one thread) on the same 2 cores`;
-    let md = `${int(settings.items)} items, ${int(settings.users)} shoppers with real-time state (${settings.eventsPerUser} events each on average), ${settings.connections} connections, ${settings.seconds} s per phase, ${where}; setup ${gu.setupSeconds.toFixed(0)} s, server RSS ${int(gu.rssMb)} MB after setup.\n\n`;
+    const replicas = (settings.workers ?? 1) > 1;
+    const where = replicas
+      ? `a writer process and ${settings.workers} serving replicas sharing the port (\`gu start --workers ${settings.workers}\`), with the load generator (${bare.generator ?? 'autocannon'}, one thread) on the same 2 cores, none pinned; bare Fastify is one process, not pinned`
+      : cores
+        ? `the server's JavaScript thread pinned to CPU ${cores.server}, its helper threads (garbage collection, compilation) and the load generator (${bare.generator ?? 'autocannon'}, one thread) to CPU ${cores.load}`
+        : `load generator (${bare.generator ?? 'autocannon'}, one thread) on the same 2 cores`;
+    let md = `${int(settings.items)} items, ${int(settings.users)} shoppers with real-time state (${settings.eventsPerUser} events each on average), ${settings.connections} connections, ${settings.seconds} s per phase, ${where}; setup ${gu.setupSeconds.toFixed(0)} s, ${replicas ? 'RSS of all its processes' : 'server RSS'} ${int(gu.rssMb)} MB after setup.\n\n`;
     md +=
       '| what | requests/s | p50 | p99 | max | non-2xx | server: answered within 10 ms | server: GC minor / major | server: event loop late p99 / max |\n|---|---|---|---|---|---|---|---|---|\n';
     const rows = [
@@ -84,9 +102,13 @@ const render = {
     for (const [label, r] of rows.filter(([, r]) => r))
       md += `| ${label} | ${int(r.requestsPerSecond)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${ms(r.maxMs)} | ${r.non2xx} | ${account(r.server)} |\n`;
     const prep = gu.homeLists.lastPreparation;
-    md += `\nHome lists: ${int(prep.prepared)} of ${int(prep.shoppers)} shoppers' lists prepared in ${prep.seconds.toFixed(0)} s on worker threads after setup (as after a start or a promotion); during the load ${int(gu.homeLists.hits)} home answers came from them and ${int(gu.homeLists.misses)} were ranked on the spot. Cache of whole answers (pdp, cart): ${int(gu.cache.hits)} hits, ${int(gu.cache.misses)} misses (shoppers drawn uniformly from ${int(settings.users)}: almost every such request ranks). The server columns come from its /metrics read before and after each phase: its latency histogram (\`gu_http_request_duration_seconds\`, from routing to the last byte written; p99 ≤ 10 ms means 99% there), the time it spent collecting garbage, and how late its event loop ran (sampled every 10 ms). wrk's latency also counts what keeps a request from being routed, such as a collection between requests, and wrk's own stalls.\n\n`;
+    const prepared = prep
+      ? `${int(prep.prepared)} of ${int(prep.shoppers)} shoppers' lists prepared in ${prep.seconds.toFixed(0)} s on worker threads after setup (as after a start or a promotion)`
+      : 'prepared by each replica on worker threads before it announced itself ready (as after a start or a promotion)';
+    md += `\nHome lists: ${prepared}; during the load ${int(gu.homeLists.hits)} home answers came from them and ${int(gu.homeLists.misses)} were ranked on the spot. Cache of whole answers (pdp, cart): ${int(gu.cache.hits)} hits, ${int(gu.cache.misses)} misses (shoppers drawn uniformly from ${int(settings.users)}: almost every such request ranks). The server columns come from its /metrics read before and after each phase: its latency histogram (\`gu_http_request_duration_seconds\`, from routing to the last byte written; p99 ≤ 10 ms means 99% there), the time it spent collecting garbage, and how late its event loop ran (sampled every 10 ms). wrk's latency also counts what keeps a request from being routed, such as a collection between requests, and wrk's own stalls.\n\n`;
     return md;
   },
+  'serve-workers': (r) => render.serve(r),
   ingest: ({ gu, bare, settings }) => {
     let md = `POST /v1/events with ${settings.batch} events per request, ${settings.connections} connections, ${settings.seconds} s, load generator ${bare.generator ?? 'autocannon'} on the same 2 cores; each answer only after the SQLite commit (WAL, synchronous=FULL, group commit); time-ordered event ids; no model serving (the stream processor updates shopper state, the event store and the lake).\n\n`;
     md +=

@@ -38,7 +38,8 @@ export async function createServer(
     follower: replica,
     onChange: member?.role === 'writer' ? relayChange : undefined,
     recordServed: served?.record,
-    homeListThreads: config.homeListThreads,
+    // A cluster's writer answers no shopper: its replicas prepare the home lists they serve.
+    homeListThreads: member?.role === 'writer' ? 0 : config.homeListThreads,
     // A list outlives one refresh, so a refresh still running never leaves shoppers without one.
     ...(config.homeListRefreshHours > 0
       ? { homeListMaxAgeMs: 2 * config.homeListRefreshHours * 3_600_000 }
@@ -70,9 +71,13 @@ export async function createServer(
     throw error;
   });
   built.app = app;
-  // Only the writer trains; every process keeps its own home lists fresh.
+  // Only the writer trains; every serving process keeps its own home lists fresh.
   const stopRetraining = scheduleRetraining(gu, replica ? 0 : config.retrainHours, app.log);
-  const stopRefreshing = scheduleHomeListRefresh(gu, config.homeListRefreshHours, app.log);
+  const stopRefreshing = scheduleHomeListRefresh(
+    gu,
+    member?.role === 'writer' ? 0 : config.homeListRefreshHours,
+    app.log,
+  );
   // Promotions made by another process (gu models promote, gu train) reach this one within seconds.
   // A sync still loading a large model when the next tick comes is not started twice.
   let syncing = false;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createMetrics } from '@gu/server';
-import { samples, serverAccount } from './server-account.js';
+import { samples, serverAccount, total } from './server-account.js';
 
 test("a phase's account from two scrapes of a real server's /metrics text", async () => {
   const metrics = createMetrics();
@@ -44,4 +44,15 @@ test('samples reads names, labels (escapes too) and values, and skips comments',
     { name: 'y_bucket', labels: { le: '0.01', route: '/a \\"b\\"' }, value: 7 },
     { name: 'z', labels: { kind: 'minor' }, value: 0.0015 },
   ]);
+});
+
+test("total adds a metric's samples over labels, and only that metric's", async () => {
+  const metrics = createMetrics();
+  metrics.recommendations.inc({ placement: 'home', fallback: 'false' }, 3);
+  metrics.recommendations.inc({ placement: 'pdp', fallback: 'true' }, 4);
+  metrics.modelErrors.inc(100);
+  const text = await metrics.registry.metrics();
+  assert.equal(total(text, 'gu_recommendations_total'), 7);
+  assert.equal(total(text, 'gu_nothing_total'), 0);
+  assert.ok(total(text, 'gu_process_resident_memory_bytes') > 0);
 });

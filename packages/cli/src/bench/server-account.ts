@@ -63,3 +63,10 @@ export function serverAccount(before: string, after: string, route: string): Ser
     eventLoopDelayMs: { p99: loop('p99'), max: loop('max') },
   };
 }
+
+/** The sum of a metric's samples: a cluster's /metrics adds its processes up, and so does this over labels. */
+export function total(text: string, name: string): number {
+  return samples(text)
+    .filter((s) => s.name === name)
+    .reduce((sum, s) => sum + s.value, 0);
+}

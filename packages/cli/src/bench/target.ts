@@ -130,10 +130,13 @@ async function main(o: TargetOptions): Promise<void> {
       r = end;
     }
     await gu.stores.events.add(pending);
-    // As after a restart: every shopper's home list is ranked in the background before requests find it.
-    stage('preparing home lists');
-    homeLists = await gu.prepareHomeLists();
-    stage(`home lists ready: ${JSON.stringify(homeLists)}`);
+    // As after a restart: every shopper's home list is ranked in the background before requests find it
+    // (in a cluster, by each replica: the writer serves no shopper).
+    if (!member) {
+      stage('preparing home lists');
+      homeLists = await gu.prepareHomeLists();
+      stage(`home lists ready: ${JSON.stringify(homeLists)}`);
+    }
   }
   if (member) return announceReady(url);
   console.log(

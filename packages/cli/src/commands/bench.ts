@@ -6,7 +6,7 @@ import { createRecipe, DEFAULT_TRAINING_RECIPES } from '@gu/core';
 import { coreSplit, pinServer, type CoreSplit } from '../bench/cores.js';
 import { load, type LoadGenerator } from '../bench/load.js';
 import { startTarget } from '../bench/run-target.js';
-import { serverAccount } from '../bench/server-account.js';
+import { serverAccount, total } from '../bench/server-account.js';
 import { syntheticShop } from '../bench/synthetic.js';
 import type { TargetOptions } from '../bench/target.js';
 import { peakMemory } from '../io/memory.js';
@@ -131,16 +131,29 @@ async function serve(flags: BenchFlags) {
       });
       return { ...result, server: serverAccount(before, await scrape(), '/v1/recommendations') };
     };
+    const setUp = await scrape();
     // Warm up the JIT and the code paths before measuring.
     await phase(placements.home, 2);
     const home = await phase(placements.home);
     const pdp = await phase(placements.pdp);
     const cart = await phase(placements.cart);
-    const status = await (
+    const status = (await (
       await fetch(`${t.url}/v1/admin/status`, { headers: { 'x-api-key': t.secretKey! } })
-    ).json();
-    const { cache, homeLists } = status as { cache: unknown; homeLists: unknown };
-    return { home, pdp, cart, cache, homeLists };
+    ).json()) as { homeLists: { lastPreparation: unknown } };
+    // Counted by every serving process: /metrics adds a cluster's up, where the status is the writer's own.
+    const text = await scrape();
+    return {
+      home,
+      pdp,
+      cart,
+      rssMb: Math.round(total(setUp, 'gu_process_resident_memory_bytes') / 2 ** 20),
+      cache: { hits: total(text, 'gu_cache_hits'), misses: total(text, 'gu_cache_misses') },
+      homeLists: {
+        hits: total(text, 'gu_home_list_hits'),
+        misses: total(text, 'gu_home_list_misses'),
+        lastPreparation: status.homeLists.lastPreparation,
+      },
+    };
   });
   return { bench: 'serve', settings: flags, machine: machine(), cores, bare: await bare(flags, cores), gu };
 }
