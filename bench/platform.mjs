@@ -9,33 +9,21 @@ const extra = process.argv.includes('--') ? process.argv.slice(process.argv.inde
 const only = process.argv.includes('--only')
   ? process.argv[process.argv.indexOf('--only') + 1].split(',')
   : null;
+const serve = [
+  'bench',
+  'serve',
+  '--items',
+  '100000',
+  '--users',
+  '1000000',
+  '--seconds',
+  '10',
+  '--connections',
+  '50',
+];
 const runs = {
-  serve: [
-    'bench',
-    'serve',
-    '--items',
-    '100000',
-    '--users',
-    '1000000',
-    '--seconds',
-    '10',
-    '--connections',
-    '50',
-  ],
-  'serve-workers': [
-    'bench',
-    'serve',
-    '--items',
-    '100000',
-    '--users',
-    '1000000',
-    '--seconds',
-    '10',
-    '--connections',
-    '50',
-    '--workers',
-    '2',
-  ],
+  serve,
+  'serve-workers': [...serve, '--workers', '2'],
   ingest: ['bench', 'ingest', '--seconds', '10', '--connections', '50', '--batch', '100'],
   freshness: ['bench', 'freshness', '--items', '100000', '--users', '100000', '--samples', '500'],
   train: ['bench', 'train', '--items', '100000', '--users', '1250000', '--events-per-user', '8'],
