@@ -993,6 +993,37 @@ describe('rate limits', () => {
   });
 });
 
+describe('rate limits behind replicas', () => {
+  it("goes by the client a replica names with the cluster's token, and by the address without it", async () => {
+    const gu = await Gu.open(memoryStores());
+    const app = await buildApp({
+      gu,
+      keys: { publicKey: PUBLIC, secretKey: SECRET },
+      metrics: createMetrics(),
+      logSecret: 'log-secret',
+      rateLimitPerMinute: 2,
+      logLevel: 'silent',
+      internalToken: 'cluster-token',
+    });
+    try {
+      const from = (client: string, token: string) =>
+        request(app, 'GET', '/v1/popular', {
+          key: PUBLIC,
+          headers: { 'x-gu-client': client, 'x-gu-internal': token },
+        });
+      for (const client of ['10.0.0.1', '10.0.0.2'])
+        for (let i = 0; i < 2; i++) assert.equal((await from(client, 'cluster-token')).statusCode, 200);
+      assertError(await from('10.0.0.1', 'cluster-token'), 429, 'RATE_LIMITED');
+      // A client naming itself without the token is counted by its own address, whatever it claims.
+      for (let i = 0; i < 2; i++) assert.equal((await from(`forged-${i}`, 'guess')).statusCode, 200);
+      assertError(await from('forged-2', 'guess'), 429, 'RATE_LIMITED');
+    } finally {
+      await app.close();
+      await gu.close();
+    }
+  });
+});
+
 describe('the deadline', () => {
   it('falls back to popular and related items when the model path runs past it', async () => {
     const { app } = await open({ deadlineMs: -1 });
