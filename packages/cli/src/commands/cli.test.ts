@@ -114,5 +114,8 @@ describe('gu import, train and models on a data directory', () => {
     const missing = gu('import', 'items', join(dir, 'missing.csv'), '--data', data);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /ENOENT|no such file/);
+    const workers = gu('start', '--data', data, '--no-demo', '--workers', '0');
+    assert.notEqual(workers.code, 0);
+    assert.match(workers.stderr, /--workers must be a whole number ≥ 1/);
   });
 });
