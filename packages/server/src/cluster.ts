@@ -155,9 +155,17 @@ export async function supervise(replicas: number, log: (line: string) => void): 
   const writerUrl = await ready(writer);
   log(`writer ready at ${writerUrl} (pid ${writer.process.pid})`);
   const serving = Array.from({ length: replicas }, () => fork('replica', { GU_WRITER_URL: writerUrl }));
+  // A replica listens for changes only once it has loaded the stores: what the writer changes meanwhile waits
+  // for it, in order, and is applied over what it loaded (every change leaves the state the writer's last did).
+  const waiting = new Map<Worker, Message[]>(serving.map((r) => [r, []]));
+  const deliver = (r: Worker, m: Message) => {
+    const queue = waiting.get(r);
+    if (queue) queue.push(m);
+    else r.send(m);
+  };
   writer.on('message', (m: unknown) => {
     if (!isMessage(m)) return;
-    if (m.gu === 'change') for (const r of serving) r.send(m);
+    if (m.gu === 'change') for (const r of serving) deliver(r, m);
     else if (m.gu === 'metrics?')
       aggregator.clusterMetrics().then(
         (text) => writer.send({ gu: 'metrics', id: m.id, text } satisfies Message),
@@ -167,7 +175,14 @@ export async function supervise(replicas: number, log: (line: string) => void): 
   });
   for (const r of serving)
     r.on('message', (m: unknown) => isMessage(m) && m.gu === 'served' && writer.send(m));
-  const urls = await Promise.all(serving.map(ready));
+  const urls = await Promise.all(
+    serving.map(async (r) => {
+      const url = await ready(r);
+      for (const m of waiting.get(r)!) r.send(m);
+      waiting.delete(r);
+      return url;
+    }),
+  );
   log(`${replicas} serving replicas ready (pids ${serving.map((r) => r.process.pid).join(', ')})`);
   return { url: urls[0], stop };
 }
