@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { Gu, memoryStores, type LoggedEvent } from '@gu/core';
-import { buildApp } from './app.js';
+import { buildApp, type AppOptions } from './app.js';
 import { loadConfig, type ServerConfig } from './config.js';
 import { createMetrics } from './metrics.js';
 import { createServer } from './server.js';
 import { batches, categoryOf, shopEvents, shopItems, type ItemPayload } from './testing/shop.js';
+import { waitFor } from './testing/wait-for.js';
 
 const PUBLIC = 'pk_test_public_key';
 const SECRET = 'sk_test_secret_key';
@@ -83,16 +84,6 @@ async function readLog(gu: Gu): Promise<LoggedEvent[]> {
     if (!batch.length) return out;
     out.push(...batch);
     after = batch[batch.length - 1].offset;
-  }
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -993,14 +984,22 @@ describe('rate limits', () => {
   });
 });
 
+/** The app alone over memory stores, with the test keys and the options given; close both when done. */
+async function appOver(options: Omit<AppOptions, 'gu' | 'keys' | 'metrics' | 'logSecret'>) {
+  const gu = await Gu.open(memoryStores());
+  const app = await buildApp({
+    gu,
+    keys: { publicKey: PUBLIC, secretKey: SECRET },
+    metrics: createMetrics(),
+    logSecret: 'log-secret',
+    ...options,
+  });
+  return { gu, app };
+}
+
 describe('rate limits behind replicas', () => {
   it("goes by the client a replica names with the cluster's token, and by the address without it", async () => {
-    const gu = await Gu.open(memoryStores());
-    const app = await buildApp({
-      gu,
-      keys: { publicKey: PUBLIC, secretKey: SECRET },
-      metrics: createMetrics(),
-      logSecret: 'log-secret',
+    const { gu, app } = await appOver({
       rateLimitPerMinute: 2,
       logLevel: 'silent',
       internalToken: 'cluster-token',
@@ -1055,12 +1054,7 @@ describe('the deadline', () => {
 describe('logs', () => {
   it('carry pseudonyms, never user ids nor keys', async () => {
     const lines: string[] = [];
-    const gu = await Gu.open(memoryStores());
-    const app = await buildApp({
-      gu,
-      keys: { publicKey: PUBLIC, secretKey: SECRET },
-      metrics: createMetrics(),
-      logSecret: 'log-secret',
+    const { gu, app } = await appOver({
       rateLimitPerMinute: 0,
       logLevel: 'debug',
       logStream: { write: (line) => void lines.push(line) },

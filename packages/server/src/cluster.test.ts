@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { batches, shopEvents, shopItems } from './testing/shop.js';
 import { PUBLIC, SECRET, clusterPids, startGu, type GuProcess } from './testing/gu-process.js';
+import { waitFor } from './testing/wait-for.js';
 import { WebSocket } from './testing/ws-client.js';
 
 interface Answer {
@@ -48,14 +49,8 @@ async function everyReplica(url: string, path: string): Promise<string[][]> {
   return answers;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  for (const deadline = Date.now() + ms; ;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The cluster's processes answer within this unless a test says otherwise. */
+const SOON = 10_000;
 
 describe('gu start --workers 2: a writer and two serving replicas', { timeout: 120_000 }, () => {
   const data = mkdtempSync(join(tmpdir(), 'gu-cluster-'));
@@ -75,7 +70,7 @@ describe('gu start --workers 2: a writer and two serving replicas', { timeout: 1
     }
     const job = await admin(gu.url, 'POST', '/v1/admin/training', { promote: 'always' });
     assert.equal(job.status, 202, JSON.stringify(job.body));
-    await until(
+    await waitFor(
       'training',
       async () => {
         const { body } = await admin(gu.url, 'GET', `/v1/admin/training/${job.body.id}`);
@@ -93,11 +88,15 @@ describe('gu start --workers 2: a writer and two serving replicas', { timeout: 1
 
   test("every replica serves the writer's models, and sees a new shopper's WebSocket events", async () => {
     const home = '/v1/recommendations?userId=u-001&placement=home&n=5';
-    const answers = await until('both replicas to serve the trained models', async () => {
-      const a = await everyReplica(gu.url, home);
-      served += REQUESTS;
-      return a.every((items) => items.join() === a[0].join()) && a[0].length === 5 ? a : undefined;
-    });
+    const answers = await waitFor(
+      'both replicas to serve the trained models',
+      async () => {
+        const a = await everyReplica(gu.url, home);
+        served += REQUESTS;
+        return a.every((items) => items.join() === a[0].join()) && a[0].length === 5 ? a : undefined;
+      },
+      SOON,
+    );
     assert.equal(answers.length, REQUESTS);
 
     // A shopper nobody knew views three items over a WebSocket that a replica forwards to the writer.
@@ -120,11 +119,15 @@ describe('gu start --workers 2: a writer and two serving replicas', { timeout: 1
     assert.deepEqual(await reply, { id: 'b1', accepted: 3, duplicates: 0, rejected: [] });
     ws.close();
     const pdp = `/v1/recommendations?userId=newcomer&itemId=${shirt.itemId}&placement=pdp&n=5`;
-    await until('every replica to follow the newcomer', async () => {
-      const r = await Promise.all(Array.from({ length: REQUESTS }, () => fresh(gu.url, pdp)));
-      served += REQUESTS;
-      return r.every((x) => x.status === 200 && !x.body.fallback) ? r : undefined;
-    });
+    await waitFor(
+      'every replica to follow the newcomer',
+      async () => {
+        const r = await Promise.all(Array.from({ length: REQUESTS }, () => fresh(gu.url, pdp)));
+        served += REQUESTS;
+        return r.every((x) => x.status === 200 && !x.body.fallback) ? r : undefined;
+      },
+      SOON,
+    );
   });
 
   test('catalog changes and erasure reach every replica', async () => {
@@ -152,19 +155,23 @@ describe('gu start --workers 2: a writer and two serving replicas', { timeout: 1
   });
 
   test("/metrics and the dashboard's KPIs count what every replica served", async () => {
-    const total = await until('the replicas to report what they served', async () => {
-      const text = await (await fetch(`${gu.url}/metrics`)).text();
-      const sum = [...text.matchAll(/^gu_recommendations_total\{[^}]*\} (\d+)$/gm)].reduce(
-        (s, m) => s + Number(m[1]),
-        0,
-      );
-      const { body } = await admin(gu.url, 'GET', '/v1/admin/kpis?window=60');
-      const kpis = Object.values(body.widgets as Record<string, { served: number }>).reduce(
-        (s, w) => s + w.served,
-        0,
-      );
-      return sum === served && kpis === served ? sum : undefined;
-    });
+    const total = await waitFor(
+      'the replicas to report what they served',
+      async () => {
+        const text = await (await fetch(`${gu.url}/metrics`)).text();
+        const sum = [...text.matchAll(/^gu_recommendations_total\{[^}]*\} (\d+)$/gm)].reduce(
+          (s, m) => s + Number(m[1]),
+          0,
+        );
+        const { body } = await admin(gu.url, 'GET', '/v1/admin/kpis?window=60');
+        const kpis = Object.values(body.widgets as Record<string, { served: number }>).reduce(
+          (s, w) => s + w.served,
+          0,
+        );
+        return sum === served && kpis === served ? sum : undefined;
+      },
+      SOON,
+    );
     assert.equal(total, served);
   });
 
@@ -180,8 +187,10 @@ describe('gu start --workers 2: a writer and two serving replicas', { timeout: 1
         return false;
       }
     };
-    await until('every process of the cluster to exit', async () =>
-      [writer, ...replicas].some(alive) ? undefined : true,
+    await waitFor(
+      'every process of the cluster to exit',
+      async () => ([writer, ...replicas].some(alive) ? undefined : true),
+      SOON,
     );
   });
 });

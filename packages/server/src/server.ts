@@ -22,6 +22,7 @@ export async function createServer(
 ): Promise<{ app: FastifyInstance; gu: Gu }> {
   const metrics = createMetrics();
   const replica = member?.role === 'replica';
+  const writer = member?.role === 'writer';
   const served = replica ? relayServed() : undefined;
   // The app's logger, once there is an app: Gu reports through it.
   const built: { app?: FastifyInstance } = {};
@@ -36,10 +37,10 @@ export async function createServer(
     // Every process of a cluster processes each event; the writer's count is the cluster's.
     onBatch: replica ? undefined : (events) => metrics.eventsProcessed.inc(events.length),
     follower: replica,
-    onChange: member?.role === 'writer' ? relayChange : undefined,
+    onChange: writer ? relayChange : undefined,
     recordServed: served?.record,
     // A cluster's writer answers no shopper: its replicas prepare the home lists they serve.
-    homeListThreads: member?.role === 'writer' ? 0 : config.homeListThreads,
+    homeListThreads: writer ? 0 : config.homeListThreads,
     // A list outlives one refresh, so a refresh still running never leaves shoppers without one.
     ...(config.homeListRefreshHours > 0
       ? { homeListMaxAgeMs: 2 * config.homeListRefreshHours * 3_600_000 }
@@ -73,11 +74,7 @@ export async function createServer(
   built.app = app;
   // Only the writer trains; every serving process keeps its own home lists fresh.
   const stopRetraining = scheduleRetraining(gu, replica ? 0 : config.retrainHours, app.log);
-  const stopRefreshing = scheduleHomeListRefresh(
-    gu,
-    member?.role === 'writer' ? 0 : config.homeListRefreshHours,
-    app.log,
-  );
+  const stopRefreshing = scheduleHomeListRefresh(gu, writer ? 0 : config.homeListRefreshHours, app.log);
   // Promotions made by another process (gu models promote, gu train) reach this one within seconds.
   // A sync still loading a large model when the next tick comes is not started twice.
   let syncing = false;

@@ -3,7 +3,6 @@
 import { availableParallelism } from 'node:os';
 import Fastify from 'fastify';
 import { encodeModel, createRecipe, numItems, type RecipeName } from '@gu/core';
-import { createServer as freePortProbe } from 'node:net';
 import { announceReady, clusterMember, loadConfig, startServer, supervise } from '@gu/server';
 import { eventsOf, syntheticShop } from './synthetic.js';
 
@@ -21,14 +20,6 @@ export interface TargetOptions {
 
 const PUBLIC_KEY = 'pk_bench';
 const SECRET_KEY = 'sk_bench';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = freePortProbe().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 const SERVED: RecipeName[] = [
   'popular',
@@ -50,7 +41,7 @@ async function main(o: TargetOptions): Promise<void> {
   const member = clusterMember();
   if ((o.workers ?? 1) > 1 && !member) {
     // The cluster's supervisor: the writer below sets the shop up, then the replicas load it from the stores.
-    process.env.GU_BENCH_PORT = String(await freePort());
+    // Workers of a cluster that listen on port 0 share one port, chosen at the first listen.
     const cluster = await supervise(o.workers!, (line) => console.error(`[target] ${line}`));
     const setupSeconds = (performance.now() - t0) / 1000;
     console.log(
@@ -60,7 +51,7 @@ async function main(o: TargetOptions): Promise<void> {
   }
   const config = loadConfig({
     store: o.store,
-    port: Number(process.env.GU_BENCH_PORT ?? 0),
+    port: 0,
     rateLimitPerMinute: 0,
     retrainHours: 0,
     logLevel: 'warn',

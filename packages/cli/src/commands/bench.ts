@@ -9,6 +9,7 @@ import { startTarget } from '../bench/run-target.js';
 import { serverAccount, total } from '../bench/server-account.js';
 import { syntheticShop } from '../bench/synthetic.js';
 import type { TargetOptions } from '../bench/target.js';
+import { positiveInt } from '../io/args.js';
 import { peakMemory } from '../io/memory.js';
 
 interface BenchFlags {
@@ -27,12 +28,6 @@ interface BenchFlags {
   workers: number;
   json?: boolean;
 }
-
-const int = (v: string) => {
-  const n = Number(v.replace(/_/g, ''));
-  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive integer, not ${v}`);
-  return n;
-};
 
 const machine = () => ({
   cpus: os.cpus().length,
@@ -305,13 +300,13 @@ export const benchCommand = new Command('bench')
     "Measure the running system (PRODUCT.md §8): serve (recommendations/s and latency), ingest (events/s durably acknowledged), freshness (event acknowledged → reflected in that shopper's recommendations), train (every served recipe fitted on users × events-per-user synthetic interactions, with peak memory). Servers run in a child process; serve and ingest also measure bare Fastify in the same run.",
   )
   .argument('<which>', 'serve | ingest | freshness | train')
-  .option('--items <n>', 'catalog size of the synthetic shop', int, 100_000)
-  .option('--users <n>', 'shoppers in the synthetic shop', int, 1_000_000)
-  .option('--events-per-user <n>', 'mean history length', int, 8)
-  .option('--seconds <n>', 'duration of each load phase', int, 10)
-  .option('--connections <n>', 'concurrent connections', int, 50)
-  .option('--batch <n>', 'ingest: events per request', int, 100)
-  .option('--samples <n>', 'freshness: events timed', int, 500)
+  .option('--items <n>', 'catalog size of the synthetic shop', positiveInt('--items'), 100_000)
+  .option('--users <n>', 'shoppers in the synthetic shop', positiveInt('--users'), 1_000_000)
+  .option('--events-per-user <n>', 'mean history length', positiveInt('--events-per-user'), 8)
+  .option('--seconds <n>', 'duration of each load phase', positiveInt('--seconds'), 10)
+  .option('--connections <n>', 'concurrent connections', positiveInt('--connections'), 50)
+  .option('--batch <n>', 'ingest: events per request', positiveInt('--batch'), 100)
+  .option('--samples <n>', 'freshness: events timed', positiveInt('--samples'), 500)
   .option(
     '--load-generator <name>',
     'wrk (Debian package; far less CPU per request, which on a shared machine stays with the server) or autocannon (default: wrk when installed)',
@@ -327,7 +322,7 @@ export const benchCommand = new Command('bench')
   .option(
     '--workers <n>',
     'serve, ingest, freshness: serving processes beside a writer process, as gu start --workers (1: one process, pinned as --no-pin says)',
-    int,
+    positiveInt('--workers'),
     1,
   )
   .option('--json', 'print one JSON object')

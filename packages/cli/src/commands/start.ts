@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import {
   announceReady,
   clusterMember,
@@ -10,6 +10,7 @@ import {
   webPlugin,
   type ServerConfig,
 } from '@gu/server';
+import { positiveInt } from '../io/args.js';
 import { findDemoData, seedDemo } from '../io/demo.js';
 import { Progress } from '../io/progress.js';
 
@@ -23,12 +24,6 @@ interface StartFlags {
   demo: boolean;
   workers?: number;
 }
-
-const positiveInt = (what: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${what} must be a whole number ≥ 1`);
-  return n;
-};
 
 /** What `gu start` prints once Gu serves. */
 function banner(url: string, config: ServerConfig, web: string): string {
