@@ -16,12 +16,24 @@ const runs = [
   {
     id: 'beauty',
     title: 'Beauty, leave-last-out, full ranking, history excluded',
-    args: ['--interactions', `${data}/Beauty.txt`, '--recipes', 'popular,random,trending,similar-items,bought-together,user-personalization,personalized-ranking'],
+    args: [
+      '--interactions',
+      `${data}/Beauty.txt`,
+      '--recipes',
+      'popular,random,trending,similar-items,bought-together,user-personalization,personalized-ranking',
+    ],
   },
   {
     id: 'beauty-ablation',
     title: 'Beauty, user-personalization terms alone',
-    args: ['--interactions', `${data}/Beauty.txt`, '--recipes', 'user-personalization', '--set', 'user-personalization.blend={"factors":1,"items":0,"sessions":0}'],
+    args: [
+      '--interactions',
+      `${data}/Beauty.txt`,
+      '--recipes',
+      'user-personalization',
+      '--set',
+      'user-personalization.blend={"factors":1,"items":0,"sessions":0}',
+    ],
     label: 'user-personalization (iALS + fold-in only)',
   },
   {
@@ -33,12 +45,24 @@ const runs = [
   {
     id: 'diginetica',
     title: 'Diginetica (SR-GNN split), session prefix → next item, full ranking',
-    args: ['--interactions', `${data}/diginetica`, '--recipes', 'popular,random,similar-items,bought-together,user-personalization'],
+    args: [
+      '--interactions',
+      `${data}/diginetica`,
+      '--recipes',
+      'popular,random,similar-items,bought-together,user-personalization',
+    ],
   },
   {
     id: 'diginetica-sessions',
     title: 'Diginetica, user-personalization with only its session-neighbour term',
-    args: ['--interactions', `${data}/diginetica`, '--recipes', 'user-personalization', '--set', 'user-personalization.blend={"factors":0,"items":0,"sessions":1}'],
+    args: [
+      '--interactions',
+      `${data}/diginetica`,
+      '--recipes',
+      'user-personalization',
+      '--set',
+      'user-personalization.blend={"factors":0,"items":0,"sessions":1}',
+    ],
     label: 'user-personalization (session neighbours only)',
   },
   {
@@ -50,11 +74,18 @@ const runs = [
   {
     id: 'retailrocket',
     title: 'RetailRocket sample (CSV contract), leave-last-out',
-    args: ['--interactions', `${data}/sample_retailrocket.csv`, '--recipes', 'popular,random,trending,similar-items,user-personalization'],
+    args: [
+      '--interactions',
+      `${data}/sample_retailrocket.csv`,
+      '--recipes',
+      'popular,random,trending,similar-items,user-personalization',
+    ],
   },
 ];
 
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : null;
+const only = process.argv.includes('--only')
+  ? process.argv[process.argv.indexOf('--only') + 1].split(',')
+  : null;
 mkdirSync('bench/out', { recursive: true });
 const results = {};
 for (const run of runs) {
@@ -65,7 +96,11 @@ for (const run of runs) {
   }
   const args = ['evaluate', ...run.args, '--k', '10,20', '--json'];
   process.stderr.write(`\n▶ gu ${args.join(' ')}\n`);
-  const out = execFileSync('node', ['packages/cli/dist/main.js', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 });
+  const out = execFileSync('node', ['packages/cli/dist/main.js', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 28,
+  });
   results[run.id] = { ...run, output: JSON.parse(out) };
   writeFileSync(saved, out);
 }
@@ -79,7 +114,8 @@ for (const r of Object.values(results)) {
   md += `${dataset.users} users · ${dataset.items} items · ${dataset.interactions} interactions · ${split.testCases} test cases\n\n`;
   for (const x of r.output.results.filter((x) => x.tuning))
     md += `Blend chosen on ${x.tuning.validationCases} validation cases (${x.tuning.metric}, ${x.tuning.seconds.toFixed(0)} s): ${JSON.stringify(x.tuning.blend)}; tried: ${x.tuning.validation.map((v) => `${JSON.stringify(v.blend)} ${v.value.toFixed(4)}`).join(', ')}.\n\n`;
-  md += '| recipe | HR@10 | NDCG@10 | HR@20 | NDCG@20 | MRR@20 | coverage@20 | novelty@20 | gini@20 | train s | rank s | peak MB |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n';
+  md +=
+    '| recipe | HR@10 | NDCG@10 | HR@20 | NDCG@20 | MRR@20 | coverage@20 | novelty@20 | gini@20 | train s | rank s | peak MB |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n';
   for (const x of r.output.results) {
     const m = x.metrics;
     md += `| ${r.label ?? x.recipe} | ${f(m['hr@10'])} | ${f(m['ndcg@10'])} | ${f(m['hr@20'])} | ${f(m['ndcg@20'])} | ${f(m['mrr@20'])} | ${f(m['coverage@20'], 3)} | ${f(m['novelty@20'], 2)} | ${f(m['gini@20'], 3)} | ${f(x.trainSeconds, 1)} | ${f(x.rankSeconds, 1)} | ${x.peakMemoryMb} |\n`;
@@ -89,5 +125,12 @@ const path = 'BENCHMARKS.md';
 const current = readFileSync(path, 'utf8');
 const [start, end] = ['<!-- quality:start -->', '<!-- quality:end -->'];
 if (!current.includes(start)) throw new Error(`${path} has no ${start} marker`);
-writeFileSync(path, current.slice(0, current.indexOf(start) + start.length) + '\n' + md + '\n' + current.slice(current.indexOf(end)));
+writeFileSync(
+  path,
+  current.slice(0, current.indexOf(start) + start.length) +
+    '\n' +
+    md +
+    '\n' +
+    current.slice(current.indexOf(end)),
+);
 process.stderr.write(`\nwrote ${Object.keys(results).length} tables into ${path}\n`);

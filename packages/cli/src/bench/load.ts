@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { pin } from './cores.js';
 import { installed } from './installed.js';
+import { openLoop } from './open-loop.js';
 
 export interface LoadResult {
   /** Which program sent the load. */
@@ -17,13 +18,17 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   seconds: number;
+  /** Open loop only: the rate asked for, the 99.9th percentile, and measured requests never answered. */
+  rate?: number;
+  p999Ms?: number;
+  unanswered?: number;
 }
 
 /**
  * wrk (Debian's package, in C) costs the machine far less per request than autocannon (JavaScript): on the
  * 2 cores that the load generator shares with the server, that is CPU the server under test keeps.
  */
-export type LoadGenerator = 'wrk' | 'autocannon';
+export type LoadGenerator = 'wrk' | 'autocannon' | 'open-loop';
 
 export interface LoadRequest {
   path: string;
@@ -42,6 +47,11 @@ export interface LoadOptions {
   generator?: LoadGenerator;
   /** CPUs (a taskset list) the load generator runs on; unset, wherever the system puts it. */
   cpus?: string;
+  /**
+   * Requests per second sent whatever the answers (open-loop.ts), each timed from when it was due, after a
+   * warm-up of 2 s at that rate; unset, each connection sends its next request when the last is answered.
+   */
+  rate?: number;
 }
 
 /** wrk when it is installed, else autocannon. */
@@ -52,7 +62,23 @@ export function defaultGenerator(): LoadGenerator {
 /** Drives a server over HTTP/1.1 keep-alive connections, one request in flight per connection. */
 export function load(o: LoadOptions): Promise<LoadResult> {
   if (!o.requests.length) throw new Error('a load needs at least one request');
+  if (o.rate !== undefined) return inThisProcess(o, () => atRate(o, o.rate!));
   return (o.generator ?? defaultGenerator()) === 'wrk' ? withWrk(o) : withAutocannon(o);
+}
+
+/** Runs a load generator that lives in this process, pinned for the run and then given every core back. */
+async function inThisProcess<T>(o: LoadOptions, run: () => Promise<T>): Promise<T> {
+  if (o.cpus) pin(process.pid, o.cpus);
+  try {
+    return await run();
+  } finally {
+    if (o.cpus) pin(process.pid, `0-${os.cpus().length - 1}`);
+  }
+}
+
+async function atRate(o: LoadOptions, rate: number): Promise<LoadResult> {
+  const r = await openLoop({ ...o, rate, warmupSeconds: 2 });
+  return { generator: 'open-loop', ...r };
 }
 
 const SEQ = /\{seq\}/g;
@@ -60,11 +86,8 @@ const sequence = (n: number) => String(n).padStart(12, '0');
 
 async function withAutocannon(o: LoadOptions): Promise<LoadResult> {
   let seq = 0;
-  // autocannon runs in this process: pinned for the run, then given every core back.
-  if (o.cpus) pin(process.pid, o.cpus);
-  let result: autocannon.Result;
-  try {
-    result = await autocannon({
+  const result = await inThisProcess(o, () =>
+    autocannon({
       url: o.url,
       connections: o.connections,
       duration: o.seconds,
@@ -79,10 +102,8 @@ async function withAutocannon(o: LoadOptions): Promise<LoadResult> {
           },
         },
       ],
-    });
-  } finally {
-    if (o.cpus) pin(process.pid, `0-${os.cpus().length - 1}`);
-  }
+    }),
+  );
   return {
     generator: 'autocannon',
     requestsPerSecond: Math.round(result.requests.total / o.seconds),

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { createRecipe, DEFAULT_TRAINING_RECIPES } from '@gu/core';
 import { coreSplit, pinServer, type CoreSplit } from '../bench/cores.js';
-import { load, type LoadGenerator } from '../bench/load.js';
+import { load, type LoadGenerator, type LoadResult } from '../bench/load.js';
 import { startTarget } from '../bench/run-target.js';
 import { serverAccount, total } from '../bench/server-account.js';
+import { sustainedRate } from '../bench/sustained-rate.js';
 import { syntheticShop } from '../bench/synthetic.js';
 import type { TargetOptions } from '../bench/target.js';
 import { positiveInt } from '../io/args.js';
@@ -26,6 +27,10 @@ interface BenchFlags {
   pin: boolean;
   /** Serving replicas beside a writer process (`gu start --workers`); 1 serves from one process. */
   workers: number;
+  /** serve: requests per second sent open-loop (load.ts), instead of as fast as the connections allow. */
+  rate?: number;
+  /** serve: also find the highest open-loop rate each placement sustains with p99 within this many ms. */
+  findRate?: number;
   json?: boolean;
 }
 
@@ -69,17 +74,30 @@ async function bare(flags: BenchFlags, cores?: CoreSplit) {
   });
   try {
     if (cores) pinServer(target.pid, cores);
-    return await load({
-      url: target.url,
-      connections: flags.connections,
-      seconds: flags.seconds,
-      requests: [{ path: '/hello' }],
-      generator: flags.loadGenerator,
-      cpus: cores?.load,
-    });
+    const run = (rate = flags.rate) =>
+      load({
+        url: target.url,
+        connections: flags.connections,
+        seconds: flags.seconds,
+        requests: [{ path: '/hello' }],
+        generator: flags.loadGenerator,
+        cpus: cores?.load,
+        rate,
+      });
+    const result = await run();
+    return flags.findRate ? { ...result, sustained: await sustain(flags.findRate, result, run) } : result;
   } finally {
     target.stop();
   }
+}
+
+/** The highest rate sustained with p99 within budgetMs, bisected below the throughput of a closed-loop run. */
+async function sustain(
+  budgetMs: number,
+  closedLoop: LoadResult,
+  probe: (rate: number) => Promise<LoadResult>,
+) {
+  return { budgetMs, ...(await sustainedRate(probe, closedLoop.requestsPerSecond, budgetMs)) };
 }
 
 /** A target serving the synthetic shop the flags describe, with trained models. */
@@ -113,7 +131,7 @@ async function serve(flags: BenchFlags) {
       cart: pool(() => `/v1/recommendations?userId=${user()}&placement=cart&n=10`),
     };
     const scrape = async () => (await fetch(`${t.url}/metrics`)).text();
-    const phase = async (requests: typeof placements.home, seconds = flags.seconds) => {
+    const phase = async (requests: typeof placements.home, seconds = flags.seconds, rate = flags.rate) => {
       const before = await scrape();
       const result = await load({
         url: t.url,
@@ -123,15 +141,25 @@ async function serve(flags: BenchFlags) {
         requests,
         generator: flags.loadGenerator,
         cpus: cores?.load,
+        rate,
       });
       return { ...result, server: serverAccount(before, await scrape(), '/v1/recommendations') };
+    };
+    /** A placement's phase, and with --find-rate the rate it sustains. */
+    const measure = async (requests: typeof placements.home) => {
+      const result = await phase(requests);
+      if (!flags.findRate) return result;
+      return {
+        ...result,
+        sustained: await sustain(flags.findRate, result, (rate) => phase(requests, flags.seconds, rate)),
+      };
     };
     const setUp = await scrape();
     // Warm up the JIT and the code paths before measuring.
     await phase(placements.home, 2);
-    const home = await phase(placements.home);
-    const pdp = await phase(placements.pdp);
-    const cart = await phase(placements.cart);
+    const home = await measure(placements.home);
+    const pdp = await measure(placements.pdp);
+    const cart = await measure(placements.cart);
     const status = (await (
       await fetch(`${t.url}/v1/admin/status`, { headers: { 'x-api-key': t.secretKey! } })
     ).json()) as { homeLists: { lastPreparation: unknown } };
@@ -325,10 +353,26 @@ export const benchCommand = new Command('bench')
     positiveInt('--workers'),
     1,
   )
+  .option(
+    '--rate <n>',
+    "serve: send this many requests per second whatever the answers, each timed from when it was due (Gu's open-loop generator; a stall delays every request due during it, as with real shoppers), instead of each connection sending as soon as its last answer came (wrk, autocannon)",
+    positiveInt('--rate'),
+  )
+  .option(
+    '--find-rate <p99 ms>',
+    "serve: after each placement's phase, find the highest rate it sustains with p99 within this many milliseconds (open loop; up to 6 probes of --seconds each, bisecting below the phase's throughput)",
+    positiveInt('--find-rate'),
+  )
   .option('--json', 'print one JSON object')
   .action(async (which: string, flags: BenchFlags) => {
     const bench = benches[which as keyof typeof benches];
     if (!bench) throw new Error(`unknown benchmark ${which}: use serve, ingest, freshness or train`);
+    if ((flags.rate ?? flags.findRate) !== undefined && which !== 'serve')
+      throw new Error('--rate and --find-rate are for gu bench serve');
+    if (flags.rate !== undefined && flags.findRate !== undefined)
+      throw new Error('--find-rate bisects rates itself: leave out --rate');
+    if (flags.rate !== undefined && flags.loadGenerator)
+      throw new Error('--rate sends with the open-loop generator: leave out --load-generator');
     const result = await bench(flags);
     console.log(JSON.stringify(result, null, flags.json ? 2 : 1));
   });
