@@ -117,5 +117,14 @@ describe('gu import, train and models on a data directory', () => {
     const workers = gu('start', '--data', data, '--no-demo', '--workers', '0');
     assert.notEqual(workers.code, 0);
     assert.match(workers.stderr, /--workers must be a whole number ≥ 1/);
+    const rate = gu('bench', 'ingest', '--rate', '1000');
+    assert.notEqual(rate.code, 0);
+    assert.match(rate.stderr, /--rate and --find-rate are for gu bench serve/);
+    const both = gu('bench', 'serve', '--rate', '1000', '--find-rate', '10');
+    assert.notEqual(both.code, 0);
+    assert.match(both.stderr, /--find-rate bisects rates itself: leave out --rate/);
+    const generator = gu('bench', 'serve', '--rate', '1000', '--load-generator', 'wrk');
+    assert.notEqual(generator.code, 0);
+    assert.match(generator.stderr, /leave out --load-generator/);
   });
 });

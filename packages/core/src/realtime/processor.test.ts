@@ -49,7 +49,7 @@ function setup(stores: Stores = memoryStores(), options: ProcessorOptions = {}, 
   return { stores, states, processor };
 }
 
-const recentIds = (states: ShopperStates, key: string) => states.get(key)?.recent.map((r) => r.itemId);
+const recentIds = (states: ShopperStates, key: string) => states.get(key)?.recent.items;
 
 async function lakeEvents(stores: Stores): Promise<LoggedEvent[]> {
   await stores.lake.flush();

@@ -23,7 +23,7 @@ const ev = (
     ...over,
   }) as ShopEvent;
 
-const recentIds = (states: ShopperStates, key: string) => states.get(key)?.recent.map((r) => r.itemId);
+const recentIds = (states: ShopperStates, key: string) => states.get(key)?.recent.items;
 const cartOf = (states: ShopperStates, key: string) => Object.fromEntries(states.get(key)?.cart ?? []);
 
 describe('ShopperStates', () => {
@@ -33,7 +33,7 @@ describe('ShopperStates', () => {
     const s = states.apply('u:u1', ev('view', 'i1', 0));
     assert.equal(states.size, 1);
     assert.equal(states.get('u:u1'), s);
-    assert.deepEqual(s.recent, [{ itemId: 'i1', type: EventCode.view, time: T0 }]);
+    assert.deepEqual(s.recent, { items: ['i1'], types: [EventCode.view], times: [T0] });
     assert.equal(s.sessionStart, T0);
     assert.equal(s.lastSeen, T0);
     assert.equal(s.version, 1);
@@ -49,7 +49,7 @@ describe('ShopperStates', () => {
     states.apply('u:u1', ev('search', undefined, 5, { query: 'shoes' }));
     states.apply('u:u1', ev('purchase', 'i5', 6));
     assert.deepEqual(
-      states.get('u:u1')!.recent.map((r) => [r.itemId, r.type]),
+      states.get('u:u1')!.recent.items.map((item, k) => [item, states.get('u:u1')!.recent.types[k]]),
       [
         ['i1', EventCode.view],
         ['i2', EventCode.add_to_cart],
@@ -85,6 +85,20 @@ describe('ShopperStates', () => {
     assert.deepEqual(cartOf(states, 'u:u1'), { i3: 1 });
     states.apply('u:u1', ev('purchase', 'i3', 8));
     assert.deepEqual(cartOf(states, 'u:u1'), {});
+  });
+
+  test("each shopper's cart is their own, also after one was emptied and filled again", () => {
+    const states = new ShopperStates();
+    states.apply('u:a', ev('view', 'i1', 0, { userId: 'a' }));
+    states.apply('u:b', ev('add_to_cart', 'i1', 0, { userId: 'b' }));
+    assert.deepEqual(cartOf(states, 'u:a'), {});
+    states.apply('u:b', ev('purchase', 'i1', 1, { userId: 'b' }));
+    states.apply('u:a', ev('add_to_cart', 'i2', 2, { userId: 'a' }));
+    states.apply('u:b', ev('add_to_cart', 'i3', 3, { userId: 'b' }));
+    states.apply('u:c', ev('remove_from_cart', 'i2', 4, { userId: 'c' }));
+    assert.deepEqual(cartOf(states, 'u:a'), { i2: 1 });
+    assert.deepEqual(cartOf(states, 'u:b'), { i3: 1 });
+    assert.deepEqual(cartOf(states, 'u:c'), {});
   });
 
   test('a gap of more than 30 minutes starts a new session', () => {

@@ -76,10 +76,7 @@ describe('Gu: ingest', () => {
     assert.equal(await stores.log.last(), 2);
     assert.equal((await stores.events.timeline('u:u1', 10)).length, 2);
     assert.equal((await lakeEvents(stores)).length, 2);
-    assert.deepEqual(
-      gu.states.get('u:u1')!.recent.map((r) => r.itemId),
-      ['a1', 'a2'],
-    );
+    assert.deepEqual(gu.states.get('u:u1')!.recent.items, ['a1', 'a2']);
     const stored = (await allLogged(stores))[0];
     assert.equal(stored.receivedAt, NOW, 'the server stamps its receive time');
   });
@@ -304,8 +301,8 @@ describe('Gu: training and serving', () => {
     );
     assert.equal(reopened.top('popular', 1)[0].itemId, 'b10', 'events after the watermark were replayed');
     assert.deepEqual(
-      reopened.states.get('u:u0')!.recent.map((r) => r.itemId),
-      gu.states.get('u:u0')!.recent.map((r) => r.itemId),
+      reopened.states.get('u:u0')!.recent.items,
+      gu.states.get('u:u0')!.recent.items,
       'the state is rebuilt once, not twice',
     );
     assert.deepEqual(
@@ -440,10 +437,7 @@ describe('Gu: shoppers', () => {
       activity({ userId: 'kim', sessionId: 'anon-1' }, ['b4'], 'view', NOW - HOUR / 2),
     );
     assert.equal(gu.states.get('s:anon-1'), undefined);
-    assert.deepEqual(
-      gu.states.get('u:kim')!.recent.map((r) => r.itemId),
-      ['b1', 'b2', 'b3', 'b4'],
-    );
+    assert.deepEqual(gu.states.get('u:kim')!.recent.items, ['b1', 'b2', 'b3', 'b4']);
     assert.deepEqual(await stores.users.sessions('kim'), ['anon-1']);
     assert.equal((await stores.events.timeline('u:kim', 10)).length, 4);
     const r = gu.recommend({ userId: 'kim', placement: 'home', n: 4 });
@@ -481,7 +475,7 @@ describe('Gu: shoppers', () => {
     assert.ok(await stores.meta.get('erasure/pending'), 'recorded for the next training');
     assert.equal(gu.recommend({ userId: 'erin', placement: 'home', n: 3 }).recipe, 'popular');
     // Other shoppers are untouched.
-    assert.equal(gu.states.get('u:u0')!.recent.length, 9);
+    assert.equal(gu.states.get('u:u0')!.recent.items.length, 9);
     assert.equal((await stores.events.timeline('u:u0', 100)).length, 9);
 
     await assert.rejects(gu.deleteUser('erin'), isCode('UNKNOWN_USER'));

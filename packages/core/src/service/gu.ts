@@ -164,8 +164,7 @@ export class Gu {
   warmUp(): void {
     const key = this.states.any();
     const shopper = key?.startsWith('u:') ? { userId: key.slice(2) } : key ? { sessionId: key.slice(2) } : {};
-    const itemId =
-      this.states.get(key ?? '')?.recent.at(-1)?.itemId ?? this.catalog.all().next().value?.itemId;
+    const itemId = this.states.get(key ?? '')?.recent.items.at(-1) ?? this.catalog.all().next().value?.itemId;
     for (let round = 0; round < 20; round++)
       for (const placement of ['home', 'pdp', 'cart'] as const)
         if (placement !== 'pdp' || itemId)

@@ -54,7 +54,7 @@ export async function prepareHomeLists(input: HomePreparationInput): Promise<Hom
   const { model, states, lists } = input;
   const keys = [...states.keys()].filter((key) => {
     const s = states.get(key)!;
-    return s.recent.length > 0 || s.cart.size > 0;
+    return s.recent.items.length > 0 || s.cart.size > 0;
   });
   const result = (prepared: number, complete: boolean): HomePreparation => ({
     model: model.version.id,

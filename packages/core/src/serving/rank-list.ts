@@ -27,7 +27,7 @@ function positions(m: number): Float64Array {
 
 /** A shopper's latest events as a query in the model's indices (empty without a state). */
 export const shopperQuery = (model: LiveModel, state: ShopperState | undefined): Query =>
-  historyQuery(model, state?.recent.map((r) => r.itemId) ?? [], state?.recent.map((r) => r.type) ?? []);
+  historyQuery(model, state?.recent.items ?? [], state?.recent.types ?? []);
 
 /**
  * What a list is ranked with when no filter narrows it: the excluded items, and with a large catalog the

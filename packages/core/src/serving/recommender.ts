@@ -173,7 +173,7 @@ export class Recommender {
     const predicate = this.filterPredicate(req.filter, req.filterValues);
     const key = req.userId || req.sessionId ? shopperKey(req) : undefined;
     const state = key ? this.deps.states.get(key) : undefined;
-    const history = state?.recent.map((r) => r.itemId) ?? [];
+    const history = state?.recent.items ?? [];
     const cart = state ? [...state.cart.keys()] : [];
     if (req.placement === 'pdp' && !req.itemId)
       throw new GuError('INVALID_REQUEST', 'placement pdp needs itemId');
@@ -182,7 +182,7 @@ export class Recommender {
     let fallback = false;
     try {
       const shopper = key && state ? { key, state } : undefined;
-      const types = state?.recent.map((r) => r.type) ?? [];
+      const types = state?.recent.types ?? [];
       ranked = this.modelPath(req, shopper, history, cart, types, predicate, started);
     } catch (error) {
       if (error instanceof GuError) throw error;
@@ -284,9 +284,9 @@ export class Recommender {
   private modelPath(
     req: RecommendationRequest,
     shopper: { key: string; state: ShopperState } | undefined,
-    history: string[],
-    cart: string[],
-    types: number[],
+    history: readonly string[],
+    cart: readonly string[],
+    types: readonly number[],
     predicate: ((item: Item) => boolean) | undefined,
     started: number,
   ): Ranked | undefined {
@@ -447,8 +447,8 @@ export class Recommender {
    */
   private fallback(
     req: RecommendationRequest,
-    history: string[],
-    cart: string[],
+    history: readonly string[],
+    cart: readonly string[],
     predicate?: (item: Item) => boolean,
     taken: readonly string[] = [],
   ): Ranked {
