@@ -168,6 +168,11 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   let unreachable: Error | undefined;
   /** Requests (their places in the run) due while every connection was busy, oldest first: a ring. */
   const waiting = new Ring();
+  /**
+   * Idle connections, longest idle first: requests go round all of them, as many shoppers' would. Reusing the
+   * last one freed would carry a light load on a few connections, all to one process of a cluster that
+   * shares its port by connection.
+   */
   const free: Connection[] = [];
   let scheduled = 0;
   let started = 0;
@@ -212,7 +217,7 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const tick = () => {
     const dueNow = Math.min(total, Math.floor(((performance.now() - started) * o.rate) / 1000) + 1);
     for (; scheduled < dueNow; scheduled++) {
-      const c = free.pop();
+      const c = free.shift();
       if (c) dispatch(c, scheduled);
       else waiting.push(scheduled);
     }

@@ -118,9 +118,10 @@ async function serve(flags: BenchFlags) {
     // Set up on every core; measured on the server's share of them.
     if (cores) pinServer(t.pid, cores);
     const headers = { 'x-api-key': t.publicKey! };
-    // Shoppers and items drawn uniformly, a fresh draw for every request the run can send.
+    // Shoppers and items drawn uniformly, a fresh draw for every request a phase can send: drawn again for
+    // each phase, so that no phase finds answers cached by an earlier one.
     const draws = Math.min(200_000, flags.seconds * 20_000);
-    const pool = (path: () => string) => Array.from({ length: draws }, () => ({ path: path() }));
+    const pool = (path: () => string) => () => Array.from({ length: draws }, () => ({ path: path() }));
     const user = () => `u${Math.floor(Math.random() * flags.users)}`;
     const placements = {
       home: pool(() => `/v1/recommendations?userId=${user()}&placement=home&n=10`),
@@ -131,7 +132,8 @@ async function serve(flags: BenchFlags) {
       cart: pool(() => `/v1/recommendations?userId=${user()}&placement=cart&n=10`),
     };
     const scrape = async () => (await fetch(`${t.url}/metrics`)).text();
-    const phase = async (requests: typeof placements.home, seconds = flags.seconds, rate = flags.rate) => {
+    const phase = async (draw: typeof placements.home, seconds = flags.seconds, rate = flags.rate) => {
+      const requests = draw();
       const before = await scrape();
       const result = await load({
         url: t.url,
@@ -146,12 +148,12 @@ async function serve(flags: BenchFlags) {
       return { ...result, server: serverAccount(before, await scrape(), '/v1/recommendations') };
     };
     /** A placement's phase, and with --find-rate the rate it sustains. */
-    const measure = async (requests: typeof placements.home) => {
-      const result = await phase(requests);
+    const measure = async (draw: typeof placements.home) => {
+      const result = await phase(draw);
       if (!flags.findRate) return result;
       return {
         ...result,
-        sustained: await sustain(flags.findRate, result, (rate) => phase(requests, flags.seconds, rate)),
+        sustained: await sustain(flags.findRate, result, (rate) => phase(draw, flags.seconds, rate)),
       };
     };
     const setUp = await scrape();
