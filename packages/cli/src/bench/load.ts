@@ -6,6 +6,7 @@ import autocannon from 'autocannon';
 import { pin } from './cores.js';
 import { installed } from './installed.js';
 import { openLoop } from './open-loop.js';
+import { numbered } from './sequence.js';
 
 export interface LoadResult {
   /** Which program sent the load. */
@@ -81,9 +82,6 @@ async function atRate(o: LoadOptions, rate: number): Promise<LoadResult> {
   return { generator: 'open-loop', ...r };
 }
 
-const SEQ = /\{seq\}/g;
-const sequence = (n: number) => String(n).padStart(12, '0');
-
 async function withAutocannon(o: LoadOptions): Promise<LoadResult> {
   let seq = 0;
   const result = await inThisProcess(o, () =>
@@ -98,7 +96,7 @@ async function withAutocannon(o: LoadOptions): Promise<LoadResult> {
           setupRequest: (req) => {
             const n = seq++;
             const { path, body } = o.requests[n % o.requests.length];
-            return { ...req, path, ...(body === undefined ? {} : { body: body.replace(SEQ, sequence(n)) }) };
+            return { ...req, path, ...(body === undefined ? {} : { body: numbered(body, n) }) };
           },
         },
       ],

@@ -1,5 +1,7 @@
 import net from 'node:net';
 import type { LoadRequest } from './load.js';
+import { percentile } from './percentile.js';
+import { numbered } from './sequence.js';
 
 export interface OpenLoopOptions {
   url: string;
@@ -35,7 +37,6 @@ export interface OpenLoopResult {
   seconds: number;
 }
 
-const SEQ = /\{seq\}/g;
 const HEADER_END = Buffer.from('\r\n\r\n');
 const CONTENT_LENGTH = /^content-length:\s*(\d+)\s*$/im;
 /** How often requests that came due are sent: the timer's finest grain (their lateness counts against the server). */
@@ -150,7 +151,7 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     const n = sequence++;
     const ready = encoded[k];
     if (ready) return ready;
-    const body = o.requests[k].body!.replace(SEQ, String(n).padStart(12, '0'));
+    const body = numbered(o.requests[k].body!, n);
     return Buffer.from(
       `${head(o.requests[k].path)}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
@@ -245,14 +246,13 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   if (answered === 0 && firstError) throw new Error(`no answer came: ${firstError.message}`);
 
   const sorted = Float64Array.from([...latencies.subarray(0, answered), ...unansweredWaits]).sort();
-  const at = (p: number) =>
-    sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]) : 0;
+  const at = (p: number) => (sorted.length ? round(percentile(sorted, p)) : 0);
   return {
     rate: o.rate,
     requestsPerSecond: Math.round(answered / o.seconds),
-    p50Ms: at(0.5),
-    p99Ms: at(0.99),
-    p999Ms: at(0.999),
+    p50Ms: at(50),
+    p99Ms: at(99),
+    p999Ms: at(99.9),
     maxMs: sorted.length ? round(sorted[sorted.length - 1]) : 0,
     requests: measuredCount,
     non2xx,

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { createRecipe, DEFAULT_TRAINING_RECIPES } from '@gu/core';
 import { coreSplit, pinServer, type CoreSplit } from '../bench/cores.js';
 import { load, type LoadGenerator, type LoadResult } from '../bench/load.js';
+import { percentile } from '../bench/percentile.js';
 import { startTarget } from '../bench/run-target.js';
 import { serverAccount, total } from '../bench/server-account.js';
 import { sustainedRate } from '../bench/sustained-rate.js';
@@ -40,10 +41,6 @@ const machine = () => ({
   memoryGb: Math.round(os.totalmem() / 2 ** 30),
   node: process.version,
 });
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 async function withTarget<T>(
   options: Omit<TargetOptions, 'store'>,
