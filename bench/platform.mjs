@@ -73,14 +73,16 @@ const headings = {
   train: '#### Training at scale',
 };
 const render = {
-  serve: ({ gu, bare, settings, cores }) => {
+  serve: ({ gu, bare, settings, cores, machine }) => {
     const replicas = (settings.workers ?? 1) > 1;
     const where = replicas
-      ? `a writer process and ${settings.workers} serving replicas sharing the port (\`gu start --workers ${settings.workers}\`), with the load generator (${bare.generator ?? 'autocannon'}, one thread) on the same 2 cores, none pinned; bare Fastify is one process, not pinned`
+      ? `a writer process and ${settings.workers} serving replicas sharing the port (\`gu start --workers ${settings.workers}${settings.pin ? ' --pin' : ''}\`${settings.pin ? ': each replica on a core of its own' : ', none pinned'}), with the load generator (${bare.generator ?? 'autocannon'}, one thread) on the same 2 cores where the scheduler puts it; bare Fastify is one process, not pinned`
       : cores
         ? `the server's JavaScript thread pinned to CPU ${cores.server}, its helper threads (garbage collection, compilation) and the load generator (${bare.generator ?? 'autocannon'}, one thread) to CPU ${cores.load}`
         : `load generator (${bare.generator ?? 'autocannon'}, one thread) on the same 2 cores`;
     let md = `${int(settings.items)} items, ${int(settings.users)} shoppers with real-time state (${settings.eventsPerUser} events each on average), ${settings.connections} connections, ${settings.seconds} s per phase, ${where}; setup ${gu.setupSeconds.toFixed(0)} s, ${replicas ? 'RSS of all its processes' : 'server RSS'} ${int(gu.rssMb)} MB after setup.\n\n`;
+    if (machine?.stalls)
+      md += `The machine before the run: a thread spinning on each core for 5 s with nothing else running lost its core ${machine.stalls.map((c) => `${int(c.stalls)} times for ${ms(c.lostMs)} in all, the longest ${ms(c.longestMs)}${c.cpu === undefined ? '' : ` (CPU ${c.cpu})`}`).join('; ')} (gaps of 0.5 ms or more): a floor under every p99 below that no server can go beneath.\n\n`;
     md +=
       '| what | requests/s | p50 | p99 | max | non-2xx | server: answered within 10 ms | server: GC minor / major | server: event loop late p99 / max |\n|---|---|---|---|---|---|---|---|---|\n';
     const rows = [

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { batches, shopEvents, shopItems } from './testing/shop.js';
 import { PUBLIC, SECRET, clusterPids, startGu, type GuProcess } from './testing/gu-process.js';
+import { allowedCpus } from './cpu-affinity.js';
 import { waitFor } from './testing/wait-for.js';
 import { WebSocket } from './testing/ws-client.js';
 
@@ -49,6 +50,16 @@ async function everyReplica(url: string, path: string): Promise<string[][]> {
   return answers;
 }
 
+/** The CPU lists the threads of a process may run on, one entry per distinct list. */
+const threadCpus = (pid: number) => [
+  ...new Set(
+    readdirSync(`/proc/${pid}/task`).map(
+      (task) =>
+        /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8'))![1],
+    ),
+  ),
+];
+
 /** The cluster's processes answer within this unless a test says otherwise. */
 const SOON = 10_000;
 
@@ -57,7 +68,7 @@ describe('gu start --workers 2: a writer and two serving replicas', { timeout: 1
   let gu: GuProcess;
   let served = 0;
   before(async () => {
-    gu = await startGu(data, ['--workers', '2']);
+    gu = await startGu(data, ['--workers', '2', '--pin']);
     // Everything below is forwarded by the replicas to the writer.
     assert.equal((await admin(gu.url, 'PUT', '/v1/items', shopItems())).status, 200);
     for (const batch of batches(shopEvents())) {
@@ -173,6 +184,15 @@ describe('gu start --workers 2: a writer and two serving replicas', { timeout: 1
       SOON,
     );
     assert.equal(total, served);
+  });
+
+  test('with --pin each replica runs on a CPU of its own, every thread of it; the writer is not pinned', () => {
+    const { writer, replicas } = clusterPids(gu.output());
+    const cpus = allowedCpus();
+    replicas.forEach((pid, k) =>
+      assert.deepEqual(threadCpus(pid), [String(cpus[k % cpus.length])], `replica ${k} (pid ${pid})`),
+    );
+    assert.deepEqual(threadCpus(writer), threadCpus(process.pid));
   });
 
   test('the replicas and the writer exit when the supervisor is killed', async () => {

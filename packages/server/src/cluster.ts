@@ -2,6 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { AggregatorRegistry } from 'prom-client';
 import type { Gu, GuChange, Placement } from '@gu/core';
+import { allowedCpus, pin } from './cpu-affinity.js';
 import type { Metrics } from './metrics.js';
 
 /**
@@ -111,12 +112,31 @@ export interface Supervision {
 }
 
 /**
+ * Replica k runs on the k-th CPU this process may use (round the list again when there are more replicas),
+ * with every thread it has and starts: its garbage collector's helpers stay on its core. The writer and the
+ * supervisor are left to the scheduler. Without taskset, or where it is refused, the replicas run unpinned.
+ */
+function pinReplicas(replicas: Worker[], log: (line: string) => void): void {
+  try {
+    const cpus = allowedCpus();
+    replicas.forEach((r, k) => pin(r.process.pid!, String(cpus[k % cpus.length])));
+    log(`replicas pinned to CPUs ${replicas.map((_, k) => cpus[k % cpus.length]).join(', ')}`);
+  } catch (error) {
+    log(`replicas left unpinned: taskset failed (${(error as Error).message.split('\n')[0]})`);
+  }
+}
+
+/**
  * The supervisor (the cluster's primary): starts the writer, then, once it is ready (the demo seeded on a
  * first run), the replicas, and relays messages between them. If any process dies, it stops the others and
  * exits with failure, for whatever runs Gu (systemd, a container) to start it again: a replica would
  * otherwise forward to a writer that is gone. On SIGINT or SIGTERM it stops them all and exits.
  */
-export async function supervise(replicas: number, log: (line: string) => void): Promise<Supervision> {
+export async function supervise(
+  replicas: number,
+  log: (line: string) => void,
+  options: { pin?: boolean } = {},
+): Promise<Supervision> {
   const token = randomBytes(24).toString('hex');
   const aggregator = new AggregatorRegistry();
   const workers: Worker[] = [];
@@ -155,6 +175,7 @@ export async function supervise(replicas: number, log: (line: string) => void): 
   const writerUrl = await ready(writer);
   log(`writer ready at ${writerUrl} (pid ${writer.process.pid})`);
   const serving = Array.from({ length: replicas }, () => fork('replica', { GU_WRITER_URL: writerUrl }));
+  if (options.pin) pinReplicas(serving, log);
   // A replica listens for changes only once it has loaded the stores: what the writer changes meanwhile waits
   // for it, in order, and is applied over what it loaded (every change leaves the state the writer's last did).
   const waiting = new Map<Worker, Message[]>(serving.map((r) => [r, []]));

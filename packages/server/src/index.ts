@@ -7,3 +7,4 @@ export * from './server.js';
 export * from './stores.js';
 export * from './web.js';
 export * from './cluster.js';
+export * from './cpu-affinity.js';

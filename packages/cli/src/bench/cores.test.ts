@@ -5,7 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { after, before, describe, test } from 'node:test';
-import { coreSplit, pin, pinServer } from './cores.js';
+import { pin } from '@gu/server';
+import { coreSplit, pinServer } from './cores.js';
 import { defaultGenerator, load, type LoadGenerator } from './load.js';
 
 const split = coreSplit();

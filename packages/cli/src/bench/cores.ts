@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import { pin } from '@gu/server';
 import { installed } from './installed.js';
 
 /**
@@ -21,11 +22,6 @@ export function coreSplit(): CoreSplit | undefined {
   const cores = os.cpus().length;
   if (cores < 2 || !installed('taskset')) return undefined;
   return { server: cores === 2 ? '0' : `0-${cores - 2}`, load: String(cores - 1) };
-}
-
-/** Confines every thread of a process, and the threads it starts later, to the CPUs listed. */
-export function pin(pid: number, cpus: string): void {
-  execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', cpus, String(pid)], { stdio: 'ignore' });
 }
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { pin } from './cores.js';
+import { pin } from '@gu/server';
 import { installed } from './installed.js';
 import { openLoop } from './open-loop.js';
 import { numbered } from './sequence.js';

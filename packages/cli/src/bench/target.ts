@@ -16,6 +16,8 @@ export interface TargetOptions {
   models: boolean;
   /** Serving replicas beside the writer, as `gu start --workers` (1: one process). */
   workers?: number;
+  /** A cluster's replicas each on a CPU of its own (`gu start --pin`). */
+  pin?: boolean;
 }
 
 const PUBLIC_KEY = 'pk_bench';
@@ -42,7 +44,8 @@ async function main(o: TargetOptions): Promise<void> {
   if ((o.workers ?? 1) > 1 && !member) {
     // The cluster's supervisor: the writer below sets the shop up, then the replicas load it from the stores.
     // Workers of a cluster that listen on port 0 share one port, chosen at the first listen.
-    const cluster = await supervise(o.workers!, (line) => console.error(`[target] ${line}`));
+    const log = (line: string) => console.error(`[target] ${line}`);
+    const cluster = await supervise(o.workers!, log, { pin: o.pin });
     const setupSeconds = (performance.now() - t0) / 1000;
     console.log(
       JSON.stringify({ url: cluster.url, publicKey: PUBLIC_KEY, secretKey: SECRET_KEY, setupSeconds }),

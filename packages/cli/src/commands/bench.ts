@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { createRecipe, DEFAULT_TRAINING_RECIPES } from '@gu/core';
 import { coreSplit, pinServer, type CoreSplit } from '../bench/cores.js';
 import { load, type LoadGenerator, type LoadResult } from '../bench/load.js';
+import { machineStalls } from '../bench/machine-stalls.js';
 import { percentile } from '../bench/percentile.js';
 import { startTarget } from '../bench/run-target.js';
 import { serverAccount, total } from '../bench/server-account.js';
@@ -105,11 +106,15 @@ const shopOf = (flags: BenchFlags) => ({
   eventsPerUser: flags.eventsPerUser,
   models: true,
   workers: flags.workers,
+  pin: flags.pin,
 });
 
 async function serve(flags: BenchFlags) {
+  // Before anything else runs: the floor under every latency below.
+  const stalls = await machineStalls(5);
   const shop = shopOf(flags);
-  // A cluster's processes are left to the system's scheduler: pinning one process says nothing of the rest.
+  // A cluster pins its replicas itself (gu start --pin), one to a core; the load generator goes where the
+  // scheduler puts it.
   const cores = flags.pin && flags.workers === 1 ? coreSplit() : undefined;
   const gu = await withTarget(shop, async (t) => {
     // Set up on every core; measured on the server's share of them.
@@ -177,7 +182,14 @@ async function serve(flags: BenchFlags) {
       },
     };
   });
-  return { bench: 'serve', settings: flags, machine: machine(), cores, bare: await bare(flags, cores), gu };
+  return {
+    bench: 'serve',
+    settings: flags,
+    machine: { ...machine(), stalls },
+    cores,
+    bare: await bare(flags, cores),
+    gu,
+  };
 }
 
 async function ingest(flags: BenchFlags) {
@@ -344,11 +356,11 @@ export const benchCommand = new Command('bench')
   )
   .option(
     '--no-pin',
-    "serve: let the server and the load generator share every core (by default the server's JavaScript thread gets all cores but the last, and its helper threads share the last with the load generator: cores.ts says why)",
+    "serve: let the server and the load generator share every core (by default the server's JavaScript thread gets all cores but the last, and its helper threads share the last with the load generator: cores.ts says why; with --workers, each serving replica gets a core of its own, as gu start --pin)",
   )
   .option(
     '--workers <n>',
-    'serve, ingest, freshness: serving processes beside a writer process, as gu start --workers (1: one process, pinned as --no-pin says)',
+    'serve, ingest, freshness: serving processes beside a writer process, as gu start --workers (1: one process); serve pins them as --no-pin says',
     positiveInt('--workers'),
     1,
   )

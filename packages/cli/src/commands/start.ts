@@ -23,6 +23,7 @@ interface StartFlags {
   port: number;
   demo: boolean;
   workers?: number;
+  pin: boolean;
 }
 
 /** What `gu start` prints once Gu serves. */
@@ -52,6 +53,11 @@ export const startCommand = new Command('start')
     'serving processes sharing the port, beside one writer process (README: Serving on every core); 1, the default (or GU_WORKERS), runs everything in one process',
     positiveInt('--workers'),
   )
+  .option(
+    '--pin',
+    'with --workers: each serving process on a CPU of its own (Linux, taskset), for a shorter latency tail on a machine Gu has to itself (or GU_PIN=1)',
+    process.env.GU_PIN === '1',
+  )
   .action(async (flags: StartFlags) => {
     const config = loadConfig({ store: `sqlite:${flags.data}`, host: flags.host, port: flags.port });
     // Without a build the API still serves; the plugin logs it and / shows how to build.
@@ -59,7 +65,8 @@ export const startCommand = new Command('start')
     const member = clusterMember();
     const workers = flags.workers ?? positiveInt('GU_WORKERS')(process.env.GU_WORKERS ?? '1');
     if (workers > 1 && !member) {
-      const cluster = await supervise(workers, (line) => console.error(`[gu] ${line}`));
+      const log = (line: string) => console.error(`[gu] ${line}`);
+      const cluster = await supervise(workers, log, { pin: flags.pin });
       console.error(banner(cluster.url, config, web));
       return;
     }
