@@ -25,7 +25,8 @@ const serve = [
 ];
 const runs = {
   serve,
-  'serve-workers': [...serve, '--workers', '2'],
+  // As `gu start --workers 2` runs by default: its replicas unpinned (BENCHMARKS.md says why).
+  'serve-workers': [...serve, '--workers', '2', '--no-pin'],
   ingest: ['bench', 'ingest', '--seconds', '10', '--connections', '50', '--batch', '100'],
   freshness: ['bench', 'freshness', '--items', '100000', '--users', '100000', '--samples', '500'],
   train: ['bench', 'train', '--items', '100000', '--users', '1250000', '--events-per-user', '8'],

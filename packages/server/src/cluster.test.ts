@@ -144,10 +144,14 @@ describe('gu start --workers 2: a writer and two serving replicas', { timeout: 1
   test('catalog changes and erasure reach every replica', async () => {
     const [shirt] = shopItems();
     assert.equal((await admin(gu.url, 'DELETE', `/v1/items/${shirt.itemId}`)).status, 204);
-    const answers = await everyReplica(gu.url, '/v1/popular?n=50');
-    assert.ok(
-      answers.every((items) => !items.includes(shirt.itemId)),
-      'no replica lists the deleted item',
+    // The writer has answered; the change reaches the replicas through the supervisor within milliseconds.
+    await waitFor(
+      'no replica to list the deleted item',
+      async () => {
+        const answers = await everyReplica(gu.url, '/v1/popular?n=50');
+        return answers.every((items) => !items.includes(shirt.itemId)) || undefined;
+      },
+      SOON,
     );
 
     const user = '/v1/recommendations?userId=u-002&placement=home&n=5';
@@ -156,12 +160,15 @@ describe('gu start --workers 2: a writer and two serving replicas', { timeout: 1
     assert.notDeepEqual((await fresh(gu.url, user)).body.items, stranger.items, 'u-002 has a history');
     served += 1;
     assert.equal((await admin(gu.url, 'DELETE', '/v1/users/u-002')).status, 200);
-    const after = await everyReplica(gu.url, user);
-    served += REQUESTS;
     const strangers = stranger.items.map((i: { itemId: string }) => i.itemId).join();
-    assert.ok(
-      after.every((items) => items.join() === strangers),
-      'every replica forgot u-002',
+    await waitFor(
+      'every replica to forget u-002',
+      async () => {
+        const after = await everyReplica(gu.url, user);
+        served += REQUESTS;
+        return after.every((items) => items.join() === strangers) || undefined;
+      },
+      SOON,
     );
   });
 

@@ -26,7 +26,14 @@ type Message =
 
 const isMessage = (m: unknown): m is Message =>
   typeof m === 'object' && m !== null && typeof (m as { gu?: unknown }).gu === 'string';
-const send = (m: Message) => process.send?.(m);
+/**
+ * To the supervisor. A send that fails finds the channel closed: the supervisor is gone, and a cluster worker
+ * exits when it disconnects; unhandled, the failure would throw from a timer first (a replica's flush of
+ * served answers while the cluster stops).
+ */
+const send = (m: Message) => {
+  if (process.connected) process.send?.(m, undefined, undefined, () => {});
+};
 
 /** This process's part in a cluster, from the environment its supervisor started it with. */
 export function clusterMember(): ClusterMember | undefined {

@@ -106,13 +106,12 @@ const shopOf = (flags: BenchFlags) => ({
   eventsPerUser: flags.eventsPerUser,
   models: true,
   workers: flags.workers,
-  pin: flags.pin,
 });
 
 async function serve(flags: BenchFlags) {
   // Before anything else runs: the floor under every latency below.
   const stalls = await machineStalls(5);
-  const shop = shopOf(flags);
+  const shop = { ...shopOf(flags), pin: flags.pin };
   // A cluster pins its replicas itself (gu start --pin), one to a core; the load generator goes where the
   // scheduler puts it.
   const cores = flags.pin && flags.workers === 1 ? coreSplit() : undefined;

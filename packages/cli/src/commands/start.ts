@@ -64,6 +64,10 @@ export const startCommand = new Command('start')
     const web = webBuild();
     const member = clusterMember();
     const workers = flags.workers ?? positiveInt('GU_WORKERS')(process.env.GU_WORKERS ?? '1');
+    if (flags.pin && workers === 1 && !member)
+      console.error(
+        '[gu] --pin pins the serving processes of --workers N (N ≥ 2); one process runs unpinned',
+      );
     if (workers > 1 && !member) {
       const log = (line: string) => console.error(`[gu] ${line}`);
       const cluster = await supervise(workers, log, { pin: flags.pin });
