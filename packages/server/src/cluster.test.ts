@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { batches, shopEvents, shopItems } from './testing/shop.js';
 import { PUBLIC, SECRET, clusterPids, startGu, type GuProcess } from './testing/gu-process.js';
-import { allowedCpus } from './cpu-affinity.js';
+import { allowedCpus, threadCpuLists } from './cpu-affinity.js';
 import { waitFor } from './testing/wait-for.js';
 import { WebSocket } from './testing/ws-client.js';
 
@@ -49,16 +49,6 @@ async function everyReplica(url: string, path: string): Promise<string[][]> {
   }
   return answers;
 }
-
-/** The CPU lists the threads of a process may run on, one entry per distinct list. */
-const threadCpus = (pid: number) => [
-  ...new Set(
-    readdirSync(`/proc/${pid}/task`).map(
-      (task) =>
-        /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8'))![1],
-    ),
-  ),
-];
 
 /** The cluster's processes answer within this unless a test says otherwise. */
 const SOON = 10_000;
@@ -197,9 +187,9 @@ describe('gu start --workers 2: a writer and two serving replicas', { timeout: 1
     const { writer, replicas } = clusterPids(gu.output());
     const cpus = allowedCpus();
     replicas.forEach((pid, k) =>
-      assert.deepEqual(threadCpus(pid), [String(cpus[k % cpus.length])], `replica ${k} (pid ${pid})`),
+      assert.deepEqual(threadCpuLists(pid), [String(cpus[k % cpus.length])], `replica ${k} (pid ${pid})`),
     );
-    assert.deepEqual(threadCpus(writer), threadCpus(process.pid));
+    assert.deepEqual(threadCpuLists(writer), threadCpuLists(process.pid));
   });
 
   test('the replicas and the writer exit when the supervisor is killed', async () => {

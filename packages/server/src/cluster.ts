@@ -126,8 +126,9 @@ export interface Supervision {
 function pinReplicas(replicas: Worker[], log: (line: string) => void): void {
   try {
     const cpus = allowedCpus();
-    replicas.forEach((r, k) => pin(r.process.pid!, String(cpus[k % cpus.length])));
-    log(`replicas pinned to CPUs ${replicas.map((_, k) => cpus[k % cpus.length]).join(', ')}`);
+    const chosen = replicas.map((_, k) => cpus[k % cpus.length]);
+    replicas.forEach((r, k) => pin(r.process.pid!, String(chosen[k])));
+    log(`replicas pinned to CPUs ${chosen.join(', ')}`);
   } catch (error) {
     log(`replicas left unpinned: taskset failed (${(error as Error).message.split('\n')[0]})`);
   }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * CPU affinity through util-linux's taskset (Node has no API for it). Each replica of `gu start --workers N
@@ -29,3 +30,11 @@ export function parseCpuList(list: string): number[] {
   }
   return cpus;
 }
+
+/** The CPU list one thread of a process may run on, as Linux reports it ("0-1"). */
+export const threadCpuList = (pid: number, thread: string): string =>
+  /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/task/${thread}/status`, 'utf8'))![1];
+
+/** The distinct CPU lists the threads of a process may run on, sorted: one entry when they all agree. */
+export const threadCpuLists = (pid: number): string[] =>
+  [...new Set(readdirSync(`/proc/${pid}/task`).map((thread) => threadCpuList(pid, thread)))].sort();

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { after, before, describe, test } from 'node:test';
-import { pin } from '@gu/server';
+import { parseCpuList, pin, threadCpuList, threadCpuLists } from '@gu/server';
 import { coreSplit, pinServer } from './cores.js';
 import { defaultGenerator, load, type LoadGenerator } from './load.js';
 
@@ -13,18 +13,6 @@ const split = coreSplit();
 const allCores = `0-${os.cpus().length - 1}`;
 
 const tasks = (pid: number) => readdirSync(`/proc/${pid}/task`);
-/** The CPU list one thread may run on. */
-const allowedTo = (pid: number, task: string) =>
-  /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8'))![1];
-/** The CPU list every thread of a process may run on (one entry per distinct list). */
-const allowed = (pid: number) => [...new Set(tasks(pid).map((task) => allowedTo(pid, task)))].sort();
-
-/** "0-2,4" → [0, 1, 2, 4] */
-const cpus = (list: string) =>
-  list.split(',').flatMap((part) => {
-    const [a, b = a] = part.split('-').map(Number);
-    return Array.from({ length: b - a + 1 }, (_, k) => a + k);
-  });
 
 describe('cores for the server and the load generator', { skip: !split && 'one core, or no taskset' }, () => {
   let server: Server;
@@ -37,10 +25,10 @@ describe('cores for the server and the load generator', { skip: !split && 'one c
   after(() => server.close());
 
   test('the split gives each side its own cores and leaves none out', () => {
-    const [s, l] = [cpus(split!.server), cpus(split!.load)];
+    const [s, l] = [parseCpuList(split!.server), parseCpuList(split!.load)];
     assert.ok(s.length >= 1 && l.length === 1);
     assert.ok(!s.some((c) => l.includes(c)));
-    assert.deepEqual([...s, ...l].sort(), cpus(allCores));
+    assert.deepEqual([...s, ...l].sort(), parseCpuList(allCores));
   });
 
   /** A Node process with a worker thread, which starts another when told (startAnother resolves then). */
@@ -70,10 +58,10 @@ describe('cores for the server and the load generator', { skip: !split && 'one c
     const { child, started, startAnother } = withWorkers();
     try {
       await started;
-      assert.deepEqual(allowed(child.pid!), [allCores]);
+      assert.deepEqual(threadCpuLists(child.pid!), [allCores]);
       pin(child.pid!, split!.server);
       await startAnother();
-      assert.deepEqual(allowed(child.pid!), [split!.server]);
+      assert.deepEqual(threadCpuLists(child.pid!), [split!.server]);
     } finally {
       child.kill();
     }
@@ -89,14 +77,14 @@ describe('cores for the server and the load generator', { skip: !split && 'one c
       pinServer(pid, split!);
       for (const task of before)
         assert.equal(
-          allowedTo(pid, task),
+          threadCpuList(pid, task),
           task === String(pid) ? split!.server : split!.load,
           `thread ${task}`,
         );
       await startAnother();
       const later = tasks(pid).filter((task) => !before.includes(task));
       assert.ok(later.length > 0, 'the new worker runs on threads of its own');
-      for (const task of later) assert.equal(allowedTo(pid, task), split!.server, `new thread ${task}`);
+      for (const task of later) assert.equal(threadCpuList(pid, task), split!.server, `new thread ${task}`);
     } finally {
       child.kill();
     }
@@ -116,7 +104,7 @@ describe('cores for the server and the load generator', { skip: !split && 'one c
             generator === 'wrk'
               ? Number(execFileSync('pgrep', ['-P', String(process.pid), '-x', 'wrk'], { encoding: 'utf8' }))
               : process.pid;
-          during = allowed(pid);
+          during = threadCpuLists(pid);
         }, 1000);
         const result = await load({
           url,
@@ -129,7 +117,7 @@ describe('cores for the server and the load generator', { skip: !split && 'one c
         clearTimeout(look);
         assert.ok(result.requests > 10);
         assert.deepEqual(during, [split!.load]);
-        assert.deepEqual(allowed(process.pid), [allCores], 'this process has every core again');
+        assert.deepEqual(threadCpuLists(process.pid), [allCores], 'this process has every core again');
       },
     );
 });

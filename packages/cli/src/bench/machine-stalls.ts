@@ -56,7 +56,7 @@ export async function machineStalls(seconds: number): Promise<CoreStalls[]> {
             ...(pinned ? { cpu } : {}),
             stalls: gaps.length,
             lostMs: round(gaps.reduce((a, b) => a + b, 0)),
-            longestMs: round(Math.max(0, ...gaps)),
+            longestMs: round(gaps.reduce((a, b) => Math.max(a, b), 0)),
           });
         });
       });
