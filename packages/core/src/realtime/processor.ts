@@ -132,7 +132,7 @@ export class StreamProcessor {
   }
 
   private async process(batch: readonly LoggedEvent[]): Promise<void> {
-    const recentBefore = new Map<number, string[]>();
+    const recentBefore = new Map<number, readonly string[]>();
     const persist = !this.options.follower;
     let stored = 0;
     for (const [i, e] of batch.entries()) {
@@ -148,7 +148,7 @@ export class StreamProcessor {
         }
       }
       const key = shopperKey(e);
-      recentBefore.set(e.offset, [...(this.states.get(key)?.recent.items ?? [])]);
+      recentBefore.set(e.offset, this.states.get(key)?.recent.items ?? []);
       // A batch retried after a failure, or replayed after a restart, is not applied to the state again.
       if (e.offset > this.stateUpTo) {
         this.states.apply(key, e);

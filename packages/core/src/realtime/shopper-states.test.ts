@@ -30,9 +30,9 @@ describe('ShopperStates', () => {
   test('starts a shopper on the first event and records item events with type and time', () => {
     const states = new ShopperStates();
     assert.equal(states.get('u:u1'), undefined);
-    const s = states.apply('u:u1', ev('view', 'i1', 0));
+    states.apply('u:u1', ev('view', 'i1', 0));
     assert.equal(states.size, 1);
-    assert.equal(states.get('u:u1'), s);
+    const s = states.get('u:u1')!;
     assert.deepEqual(s.recent, { items: ['i1'], types: [EventCode.view], times: [T0] });
     assert.equal(s.sessionStart, T0);
     assert.equal(s.lastSeen, T0);
@@ -123,7 +123,7 @@ describe('ShopperStates', () => {
       ev('view', 'i1', 0),
       ev('search', undefined, 1, { query: 'q' }),
       ev('recommendation_impression', 'i2', 2),
-    ].map((e) => states.apply('u:u1', e).version);
+    ].map((e) => (states.apply('u:u1', e), states.version('u:u1')));
     assert.deepEqual(versions, [1, 2, 3]);
   });
 
@@ -199,5 +199,66 @@ describe('ShopperStates', () => {
     assert.equal(states.get('u:u1'), undefined);
     assert.equal(states.size, 0);
     states.erase('u:nobody');
+  });
+  test('a state is a copy: later events do not change what was read', () => {
+    const states = new ShopperStates();
+    states.apply('u:u1', ev('add_to_cart', 'i1', 0));
+    const before = states.get('u:u1')!;
+    states.apply('u:u1', ev('view', 'i2', 1));
+    states.apply('u:u1', ev('purchase', 'i1', 2));
+    assert.deepEqual(before.recent.items, ['i1']);
+    assert.deepEqual(Object.fromEntries(before.cart), { i1: 1 });
+    assert.deepEqual(recentIds(states, 'u:u1'), ['i1', 'i2', 'i1']);
+  });
+
+  test('versions are never the same for two states, also for a shopper erased and seen again', () => {
+    const states = new ShopperStates();
+    states.apply('u:u1', ev('view', 'i1', 0));
+    const first = states.version('u:u1');
+    states.erase('u:u1');
+    assert.equal(states.version('u:u1'), undefined);
+    states.apply('u:u2', ev('view', 'i1', 0, { userId: 'u2' }));
+    states.apply('u:u1', ev('view', 'i1', 1));
+    const seen = [first, states.version('u:u1'), states.version('u:u2')];
+    assert.equal(new Set(seen).size, 3);
+  });
+
+  test('thousands of shoppers each keep their own history and cart, across blocks and reused places', () => {
+    const states = new ShopperStates();
+    const n = 10_000; // more than one block of columns
+    for (let u = 0; u < n; u++) {
+      const userId = `u${u}`;
+      states.apply(`u:${userId}`, ev('view', `i${u % 97}`, 0, { userId }));
+      states.apply(`u:${userId}`, ev('add_to_cart', `c${u % 13}`, 1, { userId, quantity: (u % 5) + 1 }));
+    }
+    // Every third shopper leaves; as many new ones take their places.
+    for (let u = 0; u < n; u += 3) states.erase(`u:u${u}`);
+    for (let u = 0; u < n; u += 3) states.apply(`u:new${u}`, ev('view', `n${u}`, 2, { userId: `new${u}` }));
+    assert.equal(states.size, n);
+    for (let u = 0; u < n; u++) {
+      const s = states.get(`u:u${u}`);
+      if (u % 3 === 0) {
+        assert.equal(s, undefined);
+        assert.deepEqual(states.get(`u:new${u}`)!.recent.items, [`n${u}`]);
+        assert.equal(states.get(`u:new${u}`)!.cart.size, 0);
+        continue;
+      }
+      assert.deepEqual(s!.recent.items, [`i${u % 97}`, `c${u % 13}`]);
+      assert.deepEqual(Object.fromEntries(s!.cart), { [`c${u % 13}`]: (u % 5) + 1 });
+    }
+  });
+
+  test('holds each item id only while some state holds it', () => {
+    const states = new ShopperStates();
+    for (let k = 0; k < RECENT_CAPACITY + 10; k++) states.apply('u:u1', ev('view', `i${k}`, k));
+    assert.equal(states.distinctItems, RECENT_CAPACITY, 'ids pushed out of the history are let go');
+    states.apply('u:u2', ev('add_to_cart', 'c1', 0, { userId: 'u2' }));
+    states.apply('s:s1', ev('add_to_cart', 'c2', 0, { userId: undefined, sessionId: 's1' }));
+    states.merge('s:s1', 'u:u2');
+    states.apply('u:u2', ev('remove_from_cart', 'c1', 1, { userId: 'u2' }));
+    assert.deepEqual(Object.fromEntries(states.get('u:u2')!.cart), { c2: 1 });
+    for (const key of ['u:u1', 'u:u2']) states.erase(key);
+    assert.equal(states.distinctItems, 0);
+    assert.equal(states.size, 0);
   });
 });

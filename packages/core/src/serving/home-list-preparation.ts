@@ -2,7 +2,7 @@ import type { LiveModel } from '../models/live-model.js';
 import { packQueries } from '../evaluation/packed-queries.js';
 import { WorkerPool } from '../parallel/pool.js';
 import type { Query } from '../recipes/query.js';
-import type { ShopperState, ShopperStates } from '../realtime/shopper-states.js';
+import type { ShopperStates } from '../realtime/shopper-states.js';
 import type { HomeListReply, HomeListTask } from './home-list-worker.js';
 import type { HomeLists } from './home-lists.js';
 import { shopperQuery } from './rank-list.js';
@@ -38,8 +38,7 @@ const CHUNK = 500;
 
 interface Chunk {
   keys: string[];
-  /** The states ranked, and their versions then: a list is stored only for the very same state. */
-  shoppers: ShopperState[];
+  /** The versions of the states ranked: a list is stored only for the very same state. */
   versions: number[];
   task: HomeListTask;
 }
@@ -82,9 +81,9 @@ export async function prepareHomeLists(input: HomePreparationInput): Promise<Hom
       if (input.superseded()) break;
       replies.forEach((reply, r) =>
         round[r].keys.forEach((key, s) => {
-          const [shopper, version] = [round[r].shoppers[s], round[r].versions[s]];
-          // The same object, not only the same version: an erased shopper's new state may count up to it.
-          if (states.get(key) !== shopper || shopper.version !== version) return;
+          const version = round[r].versions[s];
+          // Versions are never the same for two states: an equal one is the very state ranked.
+          if (states.version(key) !== version) return;
           const stamp = { model: model.serial, version, catalogVersion: input.catalogVersion, rankedAt };
           const at = s * lists.size;
           lists.set(key, stamp, reply, at, at + reply.counts[s]);
@@ -106,7 +105,7 @@ function chunk(
   size: number,
   input: HomePreparationInput,
 ): Chunk {
-  const keys = candidates.filter((key) => states.get(key));
+  const keys = candidates.filter((key) => states.version(key) !== undefined);
   const shoppers = keys.map((key) => states.get(key)!);
   const queries: Query[] = [];
   const excludePtr = new Int32Array(keys.length + 1);
@@ -118,7 +117,6 @@ function chunk(
   });
   return {
     keys,
-    shoppers,
     versions: shoppers.map((s) => s.version),
     task: {
       queries: packQueries(queries),

@@ -283,18 +283,18 @@ describe('prepareHomeLists', () => {
     assert.deepEqual([prepared.lists!.hits, prepared.lists!.misses], [30, 0]);
   });
 
-  test('stores nothing for a shopper whose state was replaced meanwhile, even at the same version', async () => {
+  test('stores nothing for a shopper whose state was replaced meanwhile by one with as many events', async () => {
     const { recommender, states, lists } = shop({ lists: new HomeLists() });
-    const version = states.get('u:s6')!.version;
+    const events = states.get('u:s6')!.recent.items.length;
     let rounds = 0;
     // The third check comes after the workers answer: s6 is erased and comes back with as many events.
     const result = await prepare({ recommender, states, lists }, () => {
       if (rounds++ !== 2) return false;
       states.erase('u:s6');
-      while ((states.get('u:s6')?.version ?? 0) < version) apply(states, 's6', 'view', 'i0');
+      for (let k = 0; k < events; k++) apply(states, 's6', 'view', 'i0');
       return false;
     });
-    assert.equal(states.get('u:s6')!.version, version);
+    assert.equal(states.get('u:s6')!.recent.items.length, events);
     assert.deepEqual([result.prepared, result.shoppers], [29, 30]);
     recommender.recommend(homeOf('s6'));
     assert.equal(lists!.hits, 0, 's6 is ranked from the new state');

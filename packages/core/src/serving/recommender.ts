@@ -138,9 +138,9 @@ export class Recommender {
     if (!homeListAnswers(req) || !model || !lists || (!req.userId && !req.sessionId)) return undefined;
     const started = performance.now();
     const key = shopperKey(req);
-    const state = this.deps.states.get(key);
-    if (!state) return undefined; // a shopper without history: nothing to prepare
-    const found = lists.get(key, model.serial, state.version);
+    const version = this.deps.states.version(key);
+    if (version === undefined) return undefined; // a shopper without history: nothing to prepare
+    const found = lists.get(key, model.serial, version);
     const age = (this.deps.now?.() ?? Date.now()) - (found?.rankedAt ?? 0);
     const list = found && age <= (this.deps.homeListMaxAgeMs ?? HOME_LIST_MAX_AGE_MS) ? found : undefined;
     // The catalog changed since the ranking: items that stopped being available are passed over.
