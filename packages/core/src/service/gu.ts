@@ -248,16 +248,16 @@ export class Gu {
    */
   private cachedOrRanked(req: RecommendationRequest): Recommendations {
     const shopper = req.userId || req.sessionId ? shopperKey(req) : undefined;
-    const state = shopper ? this.states.get(shopper) : undefined;
+    const version = shopper ? this.states.version(shopper) : undefined;
     const key = [
       req.placement,
-      state ? shopper : '',
+      version === undefined ? '' : shopper,
       req.itemId ?? '',
       req.n,
       req.filter ?? '',
       req.filterValues ? JSON.stringify(req.filterValues) : '',
       req.explain ? 1 : 0,
-      state?.version ?? 0,
+      version ?? 0,
       this.generation,
       this.catalog.version,
     ].join('|');

@@ -38,3 +38,13 @@ test('keys asked once never take the place of keys asked twice', () => {
   assert.equal(cache.get('hot')?.items[0].itemId, 'hot');
   assert.ok(cache.stats.size <= 2, `${cache.stats.size} answers kept`);
 });
+
+test('a key asked once is forgotten after many other keys, and must be asked twice again', () => {
+  const cache = new AnswerCache(10, 60_000, () => 0);
+  cache.offer('first', answer('first'));
+  for (let k = 0; k < 10_000; k++) cache.offer(`other-${k}`, answer(String(k)));
+  cache.offer('first', answer('first'));
+  assert.equal(cache.get('first'), undefined, 'not met lately: only remembered');
+  cache.offer('first', answer('first'));
+  assert.equal(cache.get('first')?.items[0].itemId, 'first');
+});

@@ -12,8 +12,7 @@ import type { Recommendations } from './recommender.js';
  */
 export class AnswerCache {
   private readonly answers: Lru<string, { at: number; value: Recommendations }>;
-  /** Hashes of keys asked once lately (a collision only admits an answer early). */
-  private readonly doorkeeper: Lru<number, true>;
+  private readonly doorkeeper: Doorkeeper;
   hits = 0;
   misses = 0;
 
@@ -23,7 +22,7 @@ export class AnswerCache {
     private readonly now: () => number,
   ) {
     this.answers = new Lru(capacity);
-    this.doorkeeper = new Lru(4 * capacity);
+    this.doorkeeper = new Doorkeeper(4 * capacity);
   }
 
   get(key: string): Recommendations | undefined {
@@ -36,9 +35,7 @@ export class AnswerCache {
 
   /** Keeps an answer when its key was asked before; else remembers that it was asked. */
   offer(key: string, value: Recommendations): void {
-    const h = fnv1a(key);
-    if (this.doorkeeper.get(h)) this.answers.set(key, { at: this.now(), value });
-    else this.doorkeeper.set(h, true);
+    if (this.doorkeeper.askedBefore(fnv1a(key))) this.answers.set(key, { at: this.now(), value });
   }
 
   clear(): void {
@@ -48,6 +45,34 @@ export class AnswerCache {
 
   get stats(): { hits: number; misses: number; size: number } {
     return { hits: this.hits, misses: this.misses, size: this.answers.size };
+  }
+}
+
+/**
+ * Hashes of keys asked lately, each in the place its low bits choose: a later hash in the same place takes it
+ * over, so "lately" is about as many keys as there are places. A collision only admits an answer early. Its
+ * memory is one typed array, where a Map of hashes grew, was dropped and grew again, and every table it grew
+ * through survived into the old generation: most of what requests left behind for the collector.
+ */
+class Doorkeeper {
+  private readonly hashes: Int32Array;
+  private readonly mask: number;
+
+  constructor(places: number) {
+    this.hashes = new Int32Array(2 ** Math.ceil(Math.log2(Math.max(places, 2)))).fill(-1);
+    this.mask = this.hashes.length - 1;
+  }
+
+  /** Whether the hash (≥ 0) was met lately; it is remembered either way. */
+  askedBefore(hash: number): boolean {
+    const at = hash & this.mask;
+    if (this.hashes[at] === hash) return true;
+    this.hashes[at] = hash;
+    return false;
+  }
+
+  clear(): void {
+    this.hashes.fill(-1);
   }
 }
 
