@@ -20,6 +20,7 @@ export function startTarget(options: TargetOptions): Promise<Target> {
     [
       // As `npm start` and `gu` run the server (package.json, the CLI's shebang); README says why.
       '--max-semi-space-size=32',
+      '--no-allocation-site-pretenuring',
       '--max-old-space-size=16384',
       new URL('./target.js', import.meta.url).pathname,
       JSON.stringify(options),
