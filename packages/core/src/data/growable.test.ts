@@ -14,3 +14,12 @@ test('a growable array keeps every value past its first 1,024 and returns only t
   g.push(7);
   assert.equal(a.length, 3000, 'toArray is a copy');
 });
+
+test('set overwrites a pushed value, also after the array grew', () => {
+  const g = new Growable(Float64Array);
+  g.push(1.5);
+  for (let i = 0; i < 2000; i++) g.push(i);
+  g.set(0, 2.5);
+  g.set(1500, -1);
+  assert.deepEqual([g.at(0), g.at(1500), g.at(1501), g.length], [2.5, -1, 1500, 2001]);
+});

@@ -23,6 +23,11 @@ export class Growable<T extends TypedArray> {
     return this.data[i];
   }
 
+  /** Overwrites a value already pushed. */
+  set(i: number, value: number): void {
+    this.data[i] = value;
+  }
+
   /** The filled part, as an array of its own. */
   toArray(): T {
     return this.data.slice(0, this.length) as T;

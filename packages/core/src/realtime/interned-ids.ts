@@ -5,9 +5,9 @@
  */
 export class InternedIds {
   private readonly numbers = new Map<string, number>();
-  /** Id of each number; '' for a number given back. */
+  /** Id of each number ('' for a number given back), and how many places hold it. */
   private readonly ids: string[] = [];
-  private holders = new Int32Array(1024);
+  private readonly holders: number[] = [];
   private readonly freed: number[] = [];
 
   /** Ids held now. */
@@ -20,13 +20,10 @@ export class InternedIds {
     let n = this.numbers.get(id);
     if (n === undefined) {
       n = this.freed.pop() ?? this.ids.length;
-      if (n === this.ids.length) this.ids.push(id);
-      else this.ids[n] = id;
-      if (n >= this.holders.length) {
-        const grown = new Int32Array(this.holders.length * 2);
-        grown.set(this.holders);
-        this.holders = grown;
-      }
+      if (n === this.ids.length) {
+        this.ids.push(id);
+        this.holders.push(0);
+      } else this.ids[n] = id;
       this.numbers.set(id, n);
     }
     this.holders[n]++;

@@ -148,7 +148,7 @@ export class StreamProcessor {
         }
       }
       const key = shopperKey(e);
-      recentBefore.set(e.offset, this.states.get(key)?.recent.items ?? []);
+      recentBefore.set(e.offset, this.states.recentItems(key));
       // A batch retried after a failure, or replayed after a restart, is not applied to the state again.
       if (e.offset > this.stateUpTo) {
         this.states.apply(key, e);

@@ -200,6 +200,15 @@ describe('ShopperStates', () => {
     assert.equal(states.size, 0);
     states.erase('u:nobody');
   });
+  test('recentItems reads the items of the latest events alone', () => {
+    const states = new ShopperStates();
+    states.apply('u:u1', ev('view', 'i1', 0));
+    states.apply('u:u1', ev('add_to_cart', 'i2', 1));
+    assert.deepEqual(states.recentItems('u:u1'), ['i1', 'i2']);
+    assert.deepEqual(states.recentItems('u:u1'), states.get('u:u1')!.recent.items);
+    assert.deepEqual(states.recentItems('u:nobody'), []);
+  });
+
   test('a state is a copy: later events do not change what was read', () => {
     const states = new ShopperStates();
     states.apply('u:u1', ev('add_to_cart', 'i1', 0));

@@ -101,6 +101,7 @@ export class ShopperStates {
     if (slot === undefined) return undefined;
     const b = this.block(slot);
     const s = slot & (BLOCK - 1);
+    // One pass over the ring for all three columns: this runs on every ranked request.
     const items: string[] = [];
     const types: number[] = [];
     const times: number[] = [];
@@ -123,6 +124,14 @@ export class ShopperStates {
       lastSeen: b.lastSeen[s],
       version: b.version[s],
     };
+  }
+
+  /** The items of the shopper's latest events (ShopperState.recent.items) without the rest of their state. */
+  recentItems(key: string): string[] {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return [];
+    const b = this.block(slot);
+    return this.ring(b, slot & (BLOCK - 1), (at) => this.ids.id(b.item[at]));
   }
 
   /** The shopper's version (ShopperState.version) without copying their state; undefined without one. */
@@ -225,17 +234,22 @@ export class ShopperStates {
 
   private takeFromCart(b: Block, s: number, id: string, quantity: number): void {
     const item = this.ids.numberOf(id);
-    const had = item === undefined ? 0 : this.carts.quantityOf(b.cart[s], item);
+    if (item === undefined) return; // no state holds the id, so no cart has it
+    const had = this.carts.quantityOf(b.cart[s], item);
     if (!had) return;
-    b.cart[s] = this.carts.set(b.cart[s], item!, had - quantity);
-    if (had - quantity <= 0) this.ids.release(item!);
+    b.cart[s] = this.carts.set(b.cart[s], item, had - quantity);
+    if (had - quantity <= 0) this.ids.release(item);
+  }
+
+  /** What read makes of each of the shopper's ring places, oldest event first. */
+  private ring<T>(b: Block, s: number, read: (at: number) => T): T[] {
+    const out: T[] = [];
+    for (let k = 0; k < b.count[s]; k++) out.push(read(place(s, b.first[s] + k)));
+    return out;
   }
 
   private events(b: Block, s: number): { item: number; type: number; time: number }[] {
-    return Array.from({ length: b.count[s] }, (_, k) => {
-      const at = place(s, b.first[s] + k);
-      return { item: b.item[at], type: b.type[at], time: b.time[at] };
-    });
+    return this.ring(b, s, (at) => ({ item: b.item[at], type: b.type[at], time: b.time[at] }));
   }
 
   /** Empties the ring, giving back its hold on each id. */
