@@ -163,7 +163,11 @@ export class Recommender {
       variant: 'default',
       fallback,
       tookMs: Math.round((performance.now() - started) * 1000) / 1000,
-      items: req.explain ? ranked.items : ranked.items.map(({ itemId, score }) => ({ itemId, score })),
+      // Items without reasons (a prepared list presented unexplained) are answered as they are.
+      items:
+        req.explain || !ranked.items.some((i) => i.reason)
+          ? ranked.items
+          : ranked.items.map(({ itemId, score }) => ({ itemId, score })),
     };
   }
 
