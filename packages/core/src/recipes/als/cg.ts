@@ -4,7 +4,8 @@ import type { Csr } from './matrix.js';
  * Fast half-step of implicit ALS by conjugate gradient (Takács, Pilászy & Tikk, RecSys 2011), the method of
  * the `implicit` library's least_squares_cg. It never forms Yᵀ C_u Y: a product with it is
  *   (YᵀY + λI)·v + Σ_{i∈u} (c_ui − 1)(y_i·v) y_i,
- * O(k² + n_u·k) per step. Starting from the previous x_u, a few steps suffice per ALS iteration.
+ * O(k² + n_u·k) per step. Starting from the previous x_u, a few steps suffice per ALS iteration. Rows that
+ * `direct` solves (woodbury.ts: those with few interactions) are left to it.
  */
 export function solveRowsCg(
   x: Float32Array,
@@ -16,12 +17,14 @@ export function solveRowsCg(
   cgSteps: number,
   rowStart = 0,
   rowEnd = m.rows,
+  direct?: { solve(row: number): boolean },
 ): void {
   const r = new Float64Array(k);
   const p = new Float64Array(k);
   const ap = new Float64Array(k);
   const xu = new Float64Array(k);
   for (let u = rowStart; u < rowEnd; u++) {
+    if (direct?.solve(u)) continue;
     const start = m.ptr[u];
     const end = m.ptr[u + 1];
     const base = u * k;

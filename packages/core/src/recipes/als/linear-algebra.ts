@@ -2,30 +2,50 @@
 
 /** Solves A x = b for symmetric positive definite A (k×k, row-major) by Cholesky; A and b are not modified. */
 export function choleskySolve(a: ArrayLike<number>, b: ArrayLike<number>, k: number): Float64Array {
-  const l = new Float64Array(k * k);
+  const x = Float64Array.from(b);
+  choleskySolveInPlace(Float64Array.from(a), x, k);
+  return x;
+}
+
+/**
+ * Solves A x = b for symmetric positive definite A (k×k, row-major), overwriting A's lower triangle with its
+ * Cholesky factor and b with x: no allocation, for solvers that run it once per row.
+ */
+export function choleskySolveInPlace(a: Float64Array, b: Float64Array, k: number): void {
   for (let i = 0; i < k; i++) {
     for (let j = 0; j <= i; j++) {
       let sum = a[i * k + j];
-      for (let p = 0; p < j; p++) sum -= l[i * k + p] * l[j * k + p];
+      for (let p = 0; p < j; p++) sum -= a[i * k + p] * a[j * k + p];
       if (i === j) {
         if (sum <= 0) throw new Error('matrix is not positive definite');
-        l[i * k + i] = Math.sqrt(sum);
-      } else l[i * k + j] = sum / l[j * k + j];
+        a[i * k + i] = Math.sqrt(sum);
+      } else a[i * k + j] = sum / a[j * k + j];
     }
   }
   // Forward substitution L y = b, then back substitution Lᵀ x = y.
-  const x = new Float64Array(k);
   for (let i = 0; i < k; i++) {
     let sum = b[i];
-    for (let p = 0; p < i; p++) sum -= l[i * k + p] * x[p];
-    x[i] = sum / l[i * k + i];
+    for (let p = 0; p < i; p++) sum -= a[i * k + p] * b[p];
+    b[i] = sum / a[i * k + i];
   }
   for (let i = k - 1; i >= 0; i--) {
-    let sum = x[i];
-    for (let p = i + 1; p < k; p++) sum -= l[p * k + i] * x[p];
-    x[i] = sum / l[i * k + i];
+    let sum = b[i];
+    for (let p = i + 1; p < k; p++) sum -= a[p * k + i] * b[p];
+    b[i] = sum / a[i * k + i];
   }
-  return x;
+}
+
+/** A⁻¹ for symmetric positive definite A (k×k, row-major), column by column. */
+export function inverse(a: ArrayLike<number>, k: number): Float64Array {
+  const result = new Float64Array(k * k);
+  const column = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    column.fill(0);
+    column[c] = 1;
+    const x = choleskySolve(a, column, k);
+    for (let r = 0; r < k; r++) result[r * k + c] = x[r];
+  }
+  return result;
 }
 
 /** YᵀY + λI for a row-major n×k factor matrix Y, as a k×k Float64Array. */

@@ -1,9 +1,10 @@
 import { balancedRanges, WorkerPool } from '../../parallel/pool.js';
 import { mulberry32 } from '../random.js';
-import type { AlsTask, AlsWorkerData } from './als-worker.js';
-import { solveRowsCg } from './cg.js';
-import { finishGramian, gramianPart } from './linear-algebra.js';
+import type { AlsTask, AlsWorkerData, Side } from './als-worker.js';
+import { solveSide } from './half-step.js';
+import { finishGramian, gramianPart, inverse } from './linear-algebra.js';
 import { transpose, type Csr } from './matrix.js';
+import { projectRows, woodburyPays } from './woodbury.js';
 
 /** Row ranges the Gramian is summed over (a fixed number, so results do not depend on the threads). */
 const GRAMIAN_PARTS = 8;
@@ -26,7 +27,8 @@ export interface AlsFactors {
 /**
  * Implicit ALS: alternately solve all user rows with item factors fixed, then all item rows with user factors
  * fixed. Rows are independent within a half-step, so they are split across worker threads that write into
- * shared factor matrices.
+ * shared factor matrices. A side whose rows are mostly short (shoppers with a few events) is solved exactly by
+ * the Woodbury identity, which needs the fixed side projected first (woodbury.ts).
  */
 export async function trainAls(
   userItems: Csr,
@@ -43,8 +45,21 @@ export async function trainAls(
   const random = mulberry32(p.seed);
   for (let i = 0; i < items.length; i++) items[i] = (random() - 0.5) * 0.02;
   const itemUsers = transpose(userItems, shared);
+  // Decided once: it depends on the rows' lengths alone. Keyed by the fixed side that is projected.
+  const projections: AlsWorkerData['projections'] = {};
+  if (woodburyPays(userItems, userItems.cols, k, p.cgSteps)) projections.items = alloc(items.length);
+  if (woodburyPays(itemUsers, itemUsers.cols, k, p.cgSteps)) projections.users = alloc(users.length);
 
-  const data: AlsWorkerData = { users, items, userItems, itemUsers, k, alpha: p.alpha, cgSteps: p.cgSteps };
+  const data: AlsWorkerData = {
+    users,
+    items,
+    userItems,
+    itemUsers,
+    k,
+    alpha: p.alpha,
+    cgSteps: p.cgSteps,
+    projections,
+  };
   const pool = shared
     ? new WorkerPool<AlsTask, boolean | Float64Array>(
         new URL('./als-worker.js', import.meta.url),
@@ -73,14 +88,30 @@ export async function trainAls(
       : tasks.map((t) => gramianPart(y, t.start, t.end, k));
     return finishGramian(parts, k, p.regularization);
   };
+  /** z_r = (YᵀY + λI)⁻¹ y_r for every row of the fixed side, in parts as the Gramian. */
+  const project = async (fixed: Side, yty: Float64Array): Promise<void> => {
+    const bInverse = inverse(yty, k);
+    const rows = data[fixed].length / k;
+    const step = Math.ceil(rows / (threads * 4));
+    const tasks = Array.from({ length: threads * 4 }, (_, t) => ({
+      kind: 'project' as const,
+      side: fixed,
+      start: Math.min(rows, t * step),
+      end: Math.min(rows, (t + 1) * step),
+      bInverse,
+    }));
+    if (pool) await pool.run(tasks);
+    else for (const t of tasks) projectRows(data[fixed], bInverse, k, projections[fixed]!, t.start, t.end);
+  };
   try {
     for (let it = 0; it < p.iterations; it++) {
       for (const side of ['users', 'items'] as const) {
-        const yty = await fixedGramian(side === 'users' ? 'items' : 'users');
+        const fixed = side === 'users' ? 'items' : 'users';
+        const yty = await fixedGramian(fixed);
+        if (projections[fixed]) await project(fixed, yty);
         const ranges = side === 'users' ? userRanges : itemRanges;
         if (pool) await pool.run(ranges.map(([start, end]) => ({ kind: 'solve', side, start, end, yty })));
-        else if (side === 'users') solveRowsCg(users, items, yty, userItems, p.alpha, k, p.cgSteps);
-        else solveRowsCg(items, users, yty, itemUsers, p.alpha, k, p.cgSteps);
+        else solveSide(data, side, yty, 0, side === 'users' ? userItems.rows : itemUsers.rows);
       }
       onIteration?.(it + 1, p.iterations);
     }
