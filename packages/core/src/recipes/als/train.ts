@@ -75,33 +75,31 @@ export async function trainAls(
    */
   const fixedGramian = async (fixed: 'users' | 'items'): Promise<Float64Array> => {
     const y = fixed === 'users' ? users : items;
-    const rows = y.length / k;
-    const step = Math.ceil(rows / GRAMIAN_PARTS);
-    const tasks = Array.from({ length: GRAMIAN_PARTS }, (_, t) => ({
+    const tasks = evenRanges(y.length / k, GRAMIAN_PARTS).map(([start, end]) => ({
       kind: 'gramian' as const,
       side: fixed,
-      start: Math.min(rows, t * step),
-      end: Math.min(rows, (t + 1) * step),
+      start,
+      end,
     }));
     const parts = pool
       ? ((await pool.run(tasks)) as Float64Array[])
       : tasks.map((t) => gramianPart(y, t.start, t.end, k));
     return finishGramian(parts, k, p.regularization);
   };
-  /** z_r = (YᵀY + λI)⁻¹ y_r for every row of the fixed side, in parts as the Gramian. */
+  /** z_r = (YᵀY + λI)⁻¹ y_r for every row of the fixed side, on the worker threads when there are several. */
   const project = async (fixed: Side, yty: Float64Array): Promise<void> => {
     const bInverse = inverse(yty, k);
     const rows = data[fixed].length / k;
-    const step = Math.ceil(rows / (threads * 4));
-    const tasks = Array.from({ length: threads * 4 }, (_, t) => ({
-      kind: 'project' as const,
-      side: fixed,
-      start: Math.min(rows, t * step),
-      end: Math.min(rows, (t + 1) * step),
-      bInverse,
-    }));
-    if (pool) await pool.run(tasks);
-    else for (const t of tasks) projectRows(data[fixed], bInverse, k, projections[fixed]!, t.start, t.end);
+    if (!pool) return projectRows(data[fixed], bInverse, k, projections[fixed]!, 0, rows);
+    await pool.run(
+      evenRanges(rows, threads * 4).map(([start, end]) => ({
+        kind: 'project' as const,
+        side: fixed,
+        start,
+        end,
+        bInverse,
+      })),
+    );
   };
   try {
     for (let it = 0; it < p.iterations; it++) {
@@ -119,4 +117,10 @@ export async function trainAls(
     await pool?.close();
   }
   return { users: Float32Array.from(users), items: Float32Array.from(items) };
+}
+
+/** rows split into `parts` consecutive ranges of equal length (the last may be shorter or empty). */
+function evenRanges(rows: number, parts: number): [number, number][] {
+  const step = Math.ceil(rows / parts);
+  return Array.from({ length: parts }, (_, t) => [Math.min(rows, t * step), Math.min(rows, (t + 1) * step)]);
 }
