@@ -154,25 +154,37 @@ export class ItemKnnRecipe extends ScoringRecipe {
     this.fresh.get(i)?.forEach((count, j) => visit(j, this.sim(i, j, count)));
   }
 
-  /** History positions this recipe listens to: for bought-together, the cart when there is one. */
-  private relevantHistory(query: Query): number[] {
-    const all = Array.from(query.items.keys());
-    if (this.name !== 'bought-together') return all;
-    const cart = all.filter(
-      (t) => query.types[t] === EventCode.add_to_cart || query.types[t] === EventCode.purchase,
-    );
-    return cart.length ? cart : all;
+  /**
+   * The history positions this recipe listens to, oldest first: the last maxHistory of them, and for
+   * bought-together only the cart's (added or bought) when there are any. In a reused array (a view, valid
+   * until the next call): the serving kernels ask for it on every request.
+   */
+  private relevantHistory(query: Query): Int32Array {
+    const { items, types } = query;
+    if (this.positions.length < items.length) this.positions = new Int32Array(2 * items.length);
+    const positions = this.positions;
+    let m = 0;
+    if (this.name === 'bought-together')
+      for (let t = 0; t < items.length; t++)
+        if (types[t] === EventCode.add_to_cart || types[t] === EventCode.purchase) positions[m++] = t;
+    if (m === 0) for (let t = 0; t < items.length; t++) positions[m++] = t;
+    return positions.subarray(Math.max(0, m - this.params.maxHistory), m);
+  }
+  private positions = new Int32Array(64);
+
+  /** The weight of the history's k-th relevant event of `length`: 2^(−age/halfLife) · w(type), newest last. */
+  private historyWeight(k: number, length: number, type: number): number {
+    return 2 ** (-(length - 1 - k) / this.params.historyHalfLife) * (this.weights[type] || 1);
   }
 
-  /** Calls visit(item, w) for the query's recent history: w = 2^(−age/halfLife) · w(type), newest last. */
+  /** Calls visit(item, w) for the query's recent history, newest last. */
   private weightedHistory(query: Query, visit: (item: number, w: number) => void): void {
-    const history = this.relevantHistory(query).slice(-this.params.maxHistory);
-    history.forEach((t, k) => {
-      const item = query.items[t];
-      if (item < 0 || item >= this.numItems) return;
-      const recency = 2 ** (-(history.length - 1 - k) / this.params.historyHalfLife);
-      visit(item, recency * (this.weights[query.types[t]] || 1));
-    });
+    const history = this.relevantHistory(query);
+    for (let k = 0; k < history.length; k++) {
+      const item = query.items[history[k]];
+      if (item < 0 || item >= this.numItems) continue;
+      visit(item, this.historyWeight(k, history.length, query.types[history[k]]));
+    }
   }
 
   /** The readable dense form: every item gets the popularity epsilon, then the links of the history. */
@@ -189,18 +201,23 @@ export class ItemKnnRecipe extends ScoringRecipe {
    */
   accumulate(query: Query, acc: SparseScores): void {
     const { ptr, neighbors, counts } = this.co;
-    const { normI, column } = this;
+    const { normI, column, fresh } = this;
     const eps = this.epsilon();
-    this.weightedHistory(query, (i, w) => {
+    const history = this.relevantHistory(query);
+    for (let k = 0; k < history.length; k++) {
+      const i = query.items[history[k]];
+      if (i < 0 || i >= this.numItems) continue;
+      const w = this.historyWeight(k, history.length, query.types[history[k]]);
       const ni = normI[i];
-      for (let k = ptr[i]; k < ptr[i + 1]; k++) {
-        const j = neighbors[k];
-        acc.add(j, w * (counts[k] / (ni * column[2 * j])), eps * column[2 * j + 1]);
+      for (let l = ptr[i]; l < ptr[i + 1]; l++) {
+        const j = neighbors[l];
+        acc.add(j, w * (counts[l] / (ni * column[2 * j])), eps * column[2 * j + 1]);
       }
-      this.fresh
-        .get(i)
-        ?.forEach((count, j) => acc.add(j, w * (count / (ni * column[2 * j])), eps * column[2 * j + 1]));
-    });
+      if (fresh.size)
+        fresh
+          .get(i)
+          ?.forEach((count, j) => acc.add(j, w * (count / (ni * column[2 * j])), eps * column[2 * j + 1]));
+    }
   }
 
   /** An item's score before any link: its popularity epsilon. */
