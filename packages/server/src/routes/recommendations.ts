@@ -40,7 +40,10 @@ function parseFilterValues(raw: string | undefined): Record<string, unknown> | u
   throw new GuError('INVALID_REQUEST', 'filterValues must be a JSON object, e.g. {"maxPrice":200000}');
 }
 
-/** Serving (PRODUCT.md §6): readable with the public key. */
+/**
+ * Serving (PRODUCT.md §6): readable with the public key. The handlers are synchronous: Fastify sends what one
+ * returns at once, where an async one costs a promise and a turn of the microtask queue per request.
+ */
 export const recommendationRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
   const { gu, metrics } = o;
   app.get<{ Querystring: RecommendationQuery }>(
@@ -82,7 +85,7 @@ export const recommendationRoutes = (o: AppOptions) => async (app: FastifyInstan
         },
       },
     },
-    async (request) => {
+    (request) => {
       const q = request.query;
       const answer = gu.recommend({ ...q, filterValues: parseFilterValues(q.filterValues) });
       metrics.recommendations.inc({ placement: answer.placement, fallback: String(answer.fallback) });
@@ -113,7 +116,7 @@ export const recommendationRoutes = (o: AppOptions) => async (app: FastifyInstan
           response: { 200: itemsReply },
         },
       },
-      async (request) => ({ items: list(request.params.itemId, request.query.n) }),
+      (request) => ({ items: list(request.params.itemId, request.query.n) }),
     );
   for (const recipe of ['popular', 'trending'] as const)
     app.get<{ Querystring: { n: number; category?: string } }>(
@@ -135,7 +138,7 @@ export const recommendationRoutes = (o: AppOptions) => async (app: FastifyInstan
           response: { 200: itemsReply },
         },
       },
-      async (request) => ({ items: gu.top(recipe, request.query.n, request.query.category) }),
+      (request) => ({ items: gu.top(recipe, request.query.n, request.query.category) }),
     );
   app.post<{ Body: { userId?: string; sessionId?: string; itemIds: string[] } }>(
     '/v1/rank',
@@ -157,7 +160,7 @@ export const recommendationRoutes = (o: AppOptions) => async (app: FastifyInstan
         response: { 200: itemsReply },
       },
     },
-    async (request) => {
+    (request) => {
       const { userId, sessionId, itemIds } = request.body;
       if (!userId && !sessionId) throw new GuError('INVALID_REQUEST', 'userId or sessionId is required');
       return { items: gu.rank({ userId, sessionId }, itemIds) };
