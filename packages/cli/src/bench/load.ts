@@ -23,6 +23,9 @@ export interface LoadResult {
   rate?: number;
   p999Ms?: number;
   unanswered?: number;
+  /** Open loop only: how late the generator itself sent (OpenLoopResult). */
+  senderLateP99Ms?: number;
+  senderLateMaxMs?: number;
 }
 
 /**

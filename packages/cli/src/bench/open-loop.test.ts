@@ -82,6 +82,10 @@ test('sends at the rate asked, the requests in turn with the headers, and counts
   assert.ok(result.p50Ms <= result.p99Ms && result.p99Ms <= result.p999Ms && result.p999Ms <= result.maxMs);
 });
 
+/** A second of requests to /a at 400/s on 4 connections, after a quarter second of warm-up. */
+const oneSecondAt400 = () =>
+  openLoop({ url, rate: 400, seconds: 1, warmupSeconds: 0.25, connections: 4, requests: [{ path: '/a' }] });
+
 test('a stall delays every request due during it, and each counts its wait from when it was due', async () => {
   seen.length = 0;
   // 200 ms into the measured second the server stops answering for 600 ms. The requests due meanwhile (60%
@@ -91,18 +95,26 @@ test('a stall delays every request due during it, and each counts its wait from 
     stalled = new Promise((resolve) => setTimeout(resolve, 600));
     void stalled.then(() => (stalled = undefined));
   }, 450);
-  const result = await openLoop({
-    url,
-    rate: 400,
-    seconds: 1,
-    warmupSeconds: 0.25,
-    connections: 4,
-    requests: [{ path: '/a' }],
-  });
+  const result = await oneSecondAt400();
   assert.equal(result.requests, 400);
   assert.ok(result.p50Ms > 50 && result.p50Ms < 250, `p50 ${result.p50Ms} ms`);
   assert.ok(result.p99Ms > 500, `p99 ${result.p99Ms} ms`);
   assert.ok(result.maxMs >= 590, `max ${result.maxMs} ms`);
+  // The generator itself sent on time: what waited for a connection is the server's, not its own lateness.
+  assert.ok(result.senderLateP99Ms < 100, `sender late p99 ${result.senderLateP99Ms} ms`);
+});
+
+test("the generator's own stall shows as sender lateness", async () => {
+  // 200 ms into the measured second this process (the generator's) is busy for 300 ms: the requests that
+  // came due meanwhile go out late, the first ones on connections that were free all along.
+  setTimeout(() => {
+    const until = performance.now() + 300;
+    while (performance.now() < until);
+  }, 450);
+  const result = await oneSecondAt400();
+  assert.equal(result.requests, 400);
+  assert.ok(result.senderLateMaxMs >= 250, `sender late max ${result.senderLateMaxMs} ms`);
+  assert.ok(result.senderLateP99Ms <= result.senderLateMaxMs);
 });
 
 test('a body gets a unique 12-digit sequence number for every {seq}', async () => {

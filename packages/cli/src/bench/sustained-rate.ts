@@ -5,6 +5,8 @@ export interface Probe {
   p99Ms: number;
   /** p99 within the budget, and every measured request answered with a 2xx. */
   within: boolean;
+  /** How late the generator itself sent (OpenLoopResult.senderLateP99Ms), when it says. */
+  senderLateP99Ms?: number;
 }
 
 export interface Sustained {
@@ -33,7 +35,7 @@ export async function sustainedRate(
     const result = await probe(rate);
     const within =
       result.p99Ms <= budgetMs && result.errors === 0 && result.non2xx === 0 && !result.unanswered;
-    probes.push({ rate, p99Ms: result.p99Ms, within });
+    probes.push({ rate, p99Ms: result.p99Ms, within, senderLateP99Ms: result.senderLateP99Ms });
     if (within) [low, best] = [rate, result];
     else high = rate;
     if ((high - low) / high <= precision) break;
