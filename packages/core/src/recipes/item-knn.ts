@@ -154,6 +154,8 @@ export class ItemKnnRecipe extends ScoringRecipe {
     this.fresh.get(i)?.forEach((count, j) => visit(j, this.sim(i, j, count)));
   }
 
+  private positions = new Int32Array(64);
+
   /**
    * The history positions this recipe listens to, oldest first: the last maxHistory of them, and for
    * bought-together only the cart's (added or bought) when there are any. In a reused array (a view, valid
@@ -170,20 +172,15 @@ export class ItemKnnRecipe extends ScoringRecipe {
     if (m === 0) for (let t = 0; t < items.length; t++) positions[m++] = t;
     return positions.subarray(Math.max(0, m - this.params.maxHistory), m);
   }
-  private positions = new Int32Array(64);
 
-  /** The weight of the history's k-th relevant event of `length`: 2^(−age/halfLife) · w(type), newest last. */
-  private historyWeight(k: number, length: number, type: number): number {
-    return 2 ** (-(length - 1 - k) / this.params.historyHalfLife) * (this.weights[type] || 1);
-  }
-
-  /** Calls visit(item, w) for the query's recent history, newest last. */
+  /** Calls visit(item, w) for the query's recent history: w = 2^(−age/halfLife) · w(type), newest last. */
   private weightedHistory(query: Query, visit: (item: number, w: number) => void): void {
     const history = this.relevantHistory(query);
     for (let k = 0; k < history.length; k++) {
       const item = query.items[history[k]];
       if (item < 0 || item >= this.numItems) continue;
-      visit(item, this.historyWeight(k, history.length, query.types[history[k]]));
+      const recency = 2 ** (-(history.length - 1 - k) / this.params.historyHalfLife);
+      visit(item, recency * (this.weights[query.types[history[k]]] || 1));
     }
   }
 
@@ -201,23 +198,18 @@ export class ItemKnnRecipe extends ScoringRecipe {
    */
   accumulate(query: Query, acc: SparseScores): void {
     const { ptr, neighbors, counts } = this.co;
-    const { normI, column, fresh } = this;
+    const { normI, column } = this;
     const eps = this.epsilon();
-    const history = this.relevantHistory(query);
-    for (let k = 0; k < history.length; k++) {
-      const i = query.items[history[k]];
-      if (i < 0 || i >= this.numItems) continue;
-      const w = this.historyWeight(k, history.length, query.types[history[k]]);
+    this.weightedHistory(query, (i, w) => {
       const ni = normI[i];
-      for (let l = ptr[i]; l < ptr[i + 1]; l++) {
-        const j = neighbors[l];
-        acc.add(j, w * (counts[l] / (ni * column[2 * j])), eps * column[2 * j + 1]);
+      for (let k = ptr[i]; k < ptr[i + 1]; k++) {
+        const j = neighbors[k];
+        acc.add(j, w * (counts[k] / (ni * column[2 * j])), eps * column[2 * j + 1]);
       }
-      if (fresh.size)
-        fresh
-          .get(i)
-          ?.forEach((count, j) => acc.add(j, w * (count / (ni * column[2 * j])), eps * column[2 * j + 1]));
-    }
+      this.fresh
+        .get(i)
+        ?.forEach((count, j) => acc.add(j, w * (count / (ni * column[2 * j])), eps * column[2 * j + 1]));
+    });
   }
 
   /** An item's score before any link: its popularity epsilon. */
