@@ -1,3 +1,4 @@
+import { KeyTable } from '../data/key-table.js';
 import { EventCode } from '../domain/events.js';
 import type { LoggedEvent } from '../ports/event-log.js';
 import type { ModelVersion } from '../ports/model-store.js';
@@ -15,7 +16,7 @@ export class LiveModel {
   readonly serial = ++serials;
   readonly recipe: Recipe;
   readonly itemIds: readonly string[];
-  private readonly index = new Map<string, number>();
+  private readonly index = new KeyTable();
   /** Offset of the newest event applied (the training watermark, then every update). */
   appliedOffset: number;
 

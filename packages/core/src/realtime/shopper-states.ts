@@ -1,3 +1,4 @@
+import { KeyTable } from '../data/key-table.js';
 import { EventCode, type ShopEvent } from '../domain/events.js';
 import { CartLists, NO_NODE } from './cart-lists.js';
 import { InternedIds } from './interned-ids.js';
@@ -60,13 +61,14 @@ const ITEM_EVENT_CODES = new Set<number>([
  * Real-time state of every shopper, keyed by shopperKey. Applying an event is O(1); state lives in memory
  * and is rebuilt from the event store (the last 30 days) when the process starts.
  *
- * Shoppers are numbered slots in typed-array columns, with item ids numbered by InternedIds: a million
- * shoppers are then a map of their keys and a few hundred buffers, not the ~9M objects (870 MB of small
- * ones) that an object per shopper made. Every scavenge of the young generation walks each page of the old
- * one, about 1.6 µs a page here, so those objects alone made each scavenge ~6 ms longer (BENCHMARKS.md).
+ * Shoppers are numbered slots in typed-array columns, with item ids numbered by InternedIds and the keys in a
+ * KeyTable: a million shoppers are a few hundred buffers, not the ~9M objects (870 MB of small ones) that an
+ * object per shopper made. Every scavenge of the young generation walks each page of the old one, about
+ * 1.6 µs a page here, so those objects alone made each scavenge ~6 ms longer; and every full collection marks
+ * each object, which a million keys in a Map alone made ~50 ms longer (BENCHMARKS.md).
  */
 export class ShopperStates {
-  private readonly slots = new Map<string, number>();
+  private readonly slots = new KeyTable();
   private readonly blocks: Block[] = [];
   private readonly freed: number[] = [];
   private readonly ids = new InternedIds();

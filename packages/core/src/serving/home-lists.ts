@@ -1,3 +1,4 @@
+import { KeyTable } from '../data/key-table.js';
 import type { Reason } from '../recipes/recipe.js';
 
 /** How many items a prepared home list holds; a request for more is ranked on the spot. */
@@ -33,11 +34,11 @@ export interface RankedList {
  * Every shopper's "Recommended for you" list, ranked before they ask (in the background after a promotion,
  * and on the request that follows a change of theirs). A list is valid only for the model that ranked it and
  * the state version it was ranked from, so an event makes it stale at once and freshness is untouched.
- * Columnar typed arrays instead of an object per shopper: a million lists are a few flat buffers, nothing for
- * the garbage collector to trace.
+ * Columnar typed arrays instead of an object per shopper, keys in a KeyTable: a million lists are a few flat
+ * buffers, nothing for the garbage collector to trace.
  */
 export class HomeLists {
-  private readonly slots = new Map<string, number>();
+  private readonly slots = new KeyTable();
   private readonly free: number[] = [];
   private capacity = 0;
   private items = new Int32Array(0);
