@@ -1,8 +1,7 @@
-/** Buckets per entry the table may hold before it grows: linear probing stays short below half full. */
+/** Buckets per entry of room: they are at most half full, so that runs of linear probing stay short. */
 const LOAD = 2;
 const MIN_ENTRIES = 1024;
 const NONE = -1;
-/** Each entry is four int32s side by side, so that a lookup reads one cache line of them. */
 const FIELDS = 4;
 const HASH = 0;
 const START = 1;
@@ -13,13 +12,15 @@ const VALUE = 3;
 /**
  * A Map<string, number> whose keys live in typed arrays instead of as strings on the heap. A million
  * shoppers' keys in a Map are a million strings and a table of three million slots, all of which every full
- * collection marks: two such maps (shopper states, home lists) added ~90 ms of marking to each one
- * (BENCHMARKS.md). Here they are a few flat buffers the collector does not look into.
+ * collection marks: with a million shoppers' states and home lists keyed by Maps, each full collection cost
+ * the main thread 48–61 ms (its final pause 22–29 ms), with these tables 21–23 ms (6–7 ms) (BENCHMARKS.md).
+ * Here the keys are a few flat buffers the collector does not look into.
  *
- * Open addressing with linear probing over a power-of-two bucket array; each entry is its key's hash, where its
- * UTF-16 code units start in one arena and how many there are, and its value. Deletion shifts the entries of a run back (no tombstones); deleted keys'
- * entries and code units are reclaimed when the arrays next fill, by compacting them in order. Iteration
- * follows insertion order, as a Map's does. Values are integers in [0, 2^31).
+ * Open addressing with linear probing over a power-of-two bucket array. Each entry is four int32s side by
+ * side (its key's hash, where the key's UTF-16 code units start in one arena and how many there are, its
+ * value), so that a lookup reads one cache line of them. Deletion shifts the entries of a run back (no
+ * tombstones); deleted keys' entries and code units are reclaimed when the arrays next fill, by compacting
+ * them in order. Iteration follows insertion order, as a Map's does. Values are integers in [0, 2^31).
  */
 export class KeyTable {
   /** Entry + 1 per bucket, 0 when empty. */
@@ -132,14 +133,14 @@ export class KeyTable {
     return key;
   }
 
-  /** Entries to allocate for `live` of them: a quarter left free at least, so that compaction is not constant. */
+  /** Entries to allocate for `live` of them: a quarter left free at least, so that compaction is rare. */
   private capacityFor(live: number): number {
     let capacity = this.records.length / FIELDS;
     while (capacity - live < capacity / 4) capacity *= 2;
     return capacity;
   }
 
-  /** Arena room for `extra` more code units: reclaimed from deleted keys when they are half of it, else grown. */
+  /** Arena room for `extra` more code units: taken back from deleted keys when they are half, or grown. */
   private makeRoomFor(extra: number): void {
     if (this.deadChars * 2 >= this.used) this.compact(this.records.length / FIELDS);
     if (this.used + extra <= this.chars.length) return;
@@ -150,7 +151,7 @@ export class KeyTable {
     this.chars = chars;
   }
 
-  /** Rewrites the live entries in order into arrays of `capacity` entries, leaving out deleted keys, and rebuilds the buckets. */
+  /** Rewrites the live entries in order into arrays of `capacity` entries, without deleted keys. */
   private compact(capacity: number): void {
     const records = new Int32Array(capacity * FIELDS);
     const chars = new Uint16Array(this.chars.length);
@@ -178,7 +179,7 @@ export class KeyTable {
   }
 }
 
-/** FNV-1a over the key's UTF-16 code units, then MurmurHash3's finalizer: sequential ids spread over the low bits. */
+/** FNV-1a over the key's UTF-16 code units, then MurmurHash3's finalizer: sequential ids spread out. */
 function hashOf(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
