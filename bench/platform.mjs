@@ -95,13 +95,15 @@ const render = {
     for (const [label, r] of rows.filter(([, r]) => r))
       md += `| ${label} | ${int(r.requestsPerSecond)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${ms(r.maxMs)} | ${r.non2xx} | ${account(r.server)} |\n`;
     if (gu.home?.sustained) {
-      md += `\nSustained: the highest rate each placement kept with p99 within ${gu.home.sustained.budgetMs} ms, found by bisection below its throughput above (${settings.seconds} s probes after 2 s of warm-up at the probe's rate). Requests were sent open-loop at a fixed rate by Gu's own generator, each timed from when it was due, so a stall delays every request due during it (wrk times each request from when a free connection sent it). The generator sends what came due once a millisecond, which adds up to a millisecond to each time; "sender late" is how late it sent the requests that found a connection free (p99 / max): its own stalls, which count in the latencies as they would not for shoppers' browsers, shown beside a failed probe as (sender p99).\n\n`;
+      md += `\nSustained: the highest rate each placement kept with p99 within ${gu.home.sustained.budgetMs} ms, found by bisection below its throughput above (${settings.seconds} s windows after 2 s of warm-up at the probe's rate; a rate counts as kept only when two windows in a row keep it, and a probe lists each window's p99). Requests were sent open-loop at a fixed rate by Gu's own generator, each timed from when it was due, so a stall delays every request due during it (wrk times each request from when a free connection sent it). The generator sends what came due once a millisecond, which adds up to a millisecond to each time; "sender late" is how late it sent the requests that found a connection free (p99 / max): its own stalls, which count in the latencies as they would not for shoppers' browsers, shown beside a failed probe as (sender p99).\n\n`;
       md +=
         '| what | sustained requests/s | p50 | p99 | p99.9 | max | sender late | probes: rate → p99 |\n|---|---|---|---|---|---|---|---|\n';
       for (const [label, r] of rows.filter(([, r]) => r?.sustained)) {
         const { rate, result, probes } = r.sustained;
         const sender = (p) => (p.within || p.senderLateP99Ms === undefined ? '' : ` (${ms(p.senderLateP99Ms)})`);
-        const tried = probes.map((p) => `${int(p.rate)} → ${ms(p.p99Ms)}${p.within ? '' : ' ✗'}${sender(p)}`).join(', ');
+        // Runs before windows were repeated hold one p99 per probe.
+        const p99s = (p) => (p.windowsP99Ms ? `${p.windowsP99Ms.join(' / ')} ms` : ms(p.p99Ms));
+        const tried = probes.map((p) => `${int(p.rate)} → ${p99s(p)}${p.within ? '' : ' ✗'}${sender(p)}`).join(', ');
         const late = result?.senderLateP99Ms === undefined ? '–' : `${ms(result.senderLateP99Ms)} / ${ms(result.senderLateMaxMs)}`;
         md += `| ${label.split(' (')[0]} | **${int(rate)}** | ${ms(result?.p50Ms)} | ${ms(result?.p99Ms)} | ${ms(result?.p999Ms)} | ${ms(result?.maxMs)} | ${late} | ${tried} |\n`;
       }
