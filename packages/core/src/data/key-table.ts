@@ -31,7 +31,11 @@ export class KeyTable {
   private entries = 0;
   private used = 0;
   private deadChars = 0;
-  size = 0;
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
 
   get(key: string): number | undefined {
     const b = this.bucketOf(key, hashOf(key));
@@ -59,7 +63,7 @@ export class KeyTable {
     this.records[r + VALUE] = value;
     for (let i = 0; i < key.length; i++) this.chars[this.used++] = key.charCodeAt(i);
     this.place(e);
-    this.size++;
+    this.count++;
     return this;
   }
 
@@ -69,7 +73,7 @@ export class KeyTable {
     const r = (this.buckets[b] - 1) * FIELDS;
     this.deadChars += this.records[r + LENGTH];
     this.records[r + LENGTH] = NONE;
-    this.size--;
+    this.count--;
     // Backward shift: each later entry of the run whose home bucket does not lie in (hole, its bucket] moves
     // into the hole, so that every entry stays reachable from its home without tombstones.
     const mask = this.buckets.length - 1;
@@ -85,18 +89,15 @@ export class KeyTable {
     return true;
   }
 
-  *entriesInOrder(): IterableIterator<[string, number]> {
-    for (let r = 0; r < this.entries * FIELDS; r += FIELDS)
-      if (this.records[r + LENGTH] !== NONE) yield [this.keyOf(r), this.records[r + VALUE]];
-  }
-
   *keys(): IterableIterator<string> {
     for (let r = 0; r < this.entries * FIELDS; r += FIELDS)
       if (this.records[r + LENGTH] !== NONE) yield this.keyOf(r);
   }
 
-  [Symbol.iterator](): IterableIterator<[string, number]> {
-    return this.entriesInOrder();
+  /** [key, value] pairs in insertion order, as a Map's. */
+  *[Symbol.iterator](): IterableIterator<[string, number]> {
+    for (let r = 0; r < this.entries * FIELDS; r += FIELDS)
+      if (this.records[r + LENGTH] !== NONE) yield [this.keyOf(r), this.records[r + VALUE]];
   }
 
   /** The bucket holding key's entry, or NONE. */
