@@ -23,10 +23,10 @@ export interface Sustained {
 /**
  * The highest request rate a server sustains with p99 within budgetMs, by bisection between 0 and ceiling
  * (a rate it cannot sustain, such as the closed-loop throughput, where a queue grows without end); the first
- * probe is at 80% of it. A rate passes only when `windows` windows in a row pass: near the cliff one window
- * passes or fails on whether a collection or a stall of the machine fell in it, and a figure that one lucky
- * window decided would not hold. Stops after `steps` rates, or once the bracket is within `precision` of its
- * top.
+ * probe is at 80% of it. A rate passes only when `windows` windows in a row pass (each a call of probe, with
+ * its own warm-up): near the cliff one window passes or fails on whether a collection or a stall of the
+ * machine fell in it, and a figure that one lucky window decided would not hold. Stops after `steps` rates,
+ * or once the bracket is within `precision` of its top.
  */
 export async function sustainedRate(
   probe: (rate: number) => Promise<LoadResult>,
@@ -34,6 +34,7 @@ export async function sustainedRate(
   budgetMs: number,
   { steps = 6, precision = 0.05, windows = 2 } = {},
 ): Promise<Sustained> {
+  if (!(windows >= 1)) throw new RangeError(`a rate needs at least one window, not ${windows}`);
   let [low, high] = [0, ceiling];
   let best: LoadResult | undefined;
   const probes: Probe[] = [];

@@ -370,7 +370,7 @@ export const benchCommand = new Command('bench')
   )
   .option(
     '--find-rate <p99 ms>',
-    "serve: after each placement's phase, find the highest rate it sustains with p99 within this many milliseconds (open loop, bisecting below the phase's throughput; up to 6 rates, each kept only when two windows of --seconds in a row keep it)",
+    "serve: after each placement's phase, find the highest rate it sustains with p99 within this many milliseconds (open loop, bisecting below the phase's throughput; up to 6 rates, each kept only when two probes of --seconds in a row keep it)",
     positiveInt('--find-rate'),
   )
   .option('--json', 'print one JSON object')

@@ -100,3 +100,25 @@ test('setting a key again replaces its value in place, keeping its place in the 
     ],
   );
 });
+
+test('after mass erasure the table shrinks to what is live once its entries next fill', () => {
+  const table = new KeyTable();
+  for (let i = 0; i < 100_000; i++) table.set(`u:${i}`, i);
+  const held = table as unknown as { records: Int32Array; chars: Uint16Array };
+  const before = held.records.length;
+  for (let i = 10; i < 100_000; i++) table.delete(`u:${i}`);
+  for (let i = 0; i < 40_000; i++) table.set(`s:${i}`, i);
+  assert.equal(table.size, 40_010);
+  assert.ok(held.records.length < before, `${held.records.length / 4} entries, ${before / 4} before`);
+  assert.equal(table.get('u:9'), 9);
+  assert.equal(table.get('u:10'), undefined);
+  assert.equal(table.get('s:39999'), 39_999);
+});
+
+test('values outside [0, 2^31) are refused, not wrapped', () => {
+  const table = new KeyTable();
+  for (const value of [-1, 2 ** 31, 1.5, NaN]) assert.throws(() => table.set('k', value), RangeError);
+  assert.equal(table.size, 0);
+  table.set('k', 2 ** 31 - 1);
+  assert.equal(table.get('k'), 2 ** 31 - 1);
+});

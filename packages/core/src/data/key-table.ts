@@ -19,8 +19,10 @@ const VALUE = 3;
  * Open addressing with linear probing over a power-of-two bucket array. Each entry is four int32s side by
  * side (its key's hash, where the key's UTF-16 code units start in one arena and how many there are, its
  * value), so that a lookup reads one cache line of them. Deletion shifts the entries of a run back (no
- * tombstones); deleted keys' entries and code units are reclaimed when the arrays next fill, by compacting
- * them in order. Iteration follows insertion order, as a Map's does. Values are integers in [0, 2^31).
+ * tombstones); deleted keys' entries are reclaimed when the entries next fill, their code units when they are
+ * half the arena, by compacting both in order into arrays sized for what is live (so a table shrinks after
+ * mass erasure). Iteration follows insertion order, as a Map's does, and makes each key's string anew. Values
+ * are integers in [0, 2^31).
  */
 export class KeyTable {
   /** Entry + 1 per bucket, 0 when empty. */
@@ -47,6 +49,8 @@ export class KeyTable {
   }
 
   set(key: string, value: number): this {
+    if ((value | 0) !== value || value < 0)
+      throw new RangeError(`a key table holds integers in [0, 2^31), not ${value}`);
     const hash = hashOf(key);
     const b = this.bucketOf(key, hash);
     if (b !== NONE) {
@@ -89,12 +93,12 @@ export class KeyTable {
     return true;
   }
 
+  /** The keys in insertion order. A set during the walk may move entries: to change the table, walk a copy. */
   *keys(): IterableIterator<string> {
-    for (let r = 0; r < this.entries * FIELDS; r += FIELDS)
-      if (this.records[r + LENGTH] !== NONE) yield this.keyOf(r);
+    for (const [key] of this) yield key;
   }
 
-  /** [key, value] pairs in insertion order, as a Map's. */
+  /** [key, value] pairs in insertion order, as a Map's (see keys()). */
   *[Symbol.iterator](): IterableIterator<[string, number]> {
     for (let r = 0; r < this.entries * FIELDS; r += FIELDS)
       if (this.records[r + LENGTH] !== NONE) yield [this.keyOf(r), this.records[r + VALUE]];
@@ -136,14 +140,14 @@ export class KeyTable {
 
   /** Entries to allocate for `live` of them: a quarter left free at least, so that compaction is rare. */
   private capacityFor(live: number): number {
-    let capacity = this.records.length / FIELDS;
+    let capacity = MIN_ENTRIES;
     while (capacity - live < capacity / 4) capacity *= 2;
     return capacity;
   }
 
   /** Arena room for `extra` more code units: taken back from deleted keys when they are half, or grown. */
   private makeRoomFor(extra: number): void {
-    if (this.deadChars * 2 >= this.used) this.compact(this.records.length / FIELDS);
+    if (this.deadChars > 0 && this.deadChars * 2 >= this.used) this.compact(this.capacityFor(this.size));
     if (this.used + extra <= this.chars.length) return;
     let length = this.chars.length * 2;
     while (length < this.used + extra) length *= 2;
@@ -155,7 +159,9 @@ export class KeyTable {
   /** Rewrites the live entries in order into arrays of `capacity` entries, without deleted keys. */
   private compact(capacity: number): void {
     const records = new Int32Array(capacity * FIELDS);
-    const chars = new Uint16Array(this.chars.length);
+    let room = MIN_ENTRIES * 16;
+    while (room < 2 * (this.used - this.deadChars)) room *= 2;
+    const chars = new Uint16Array(room);
     let n = 0;
     let used = 0;
     for (let r = 0; r < this.entries * FIELDS; r += FIELDS) {
