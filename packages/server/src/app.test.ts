@@ -459,10 +459,25 @@ describe('the HTTP API', () => {
     });
 
     it('runs a job in the background, one at a time, and promotes what it trained', async () => {
+      // The job is held at its first read of the lake until the second request has been refused: a small
+      // shop trains within one turn of the event loop, before a second request could find it running.
+      const { lake } = gu.stores;
+      const flush = lake.flush.bind(lake);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      lake.flush = async () => {
+        await held;
+        return flush();
+      };
       const started = await request(app, 'POST', '/v1/admin/training');
       assert.equal(started.statusCode, 202, started.body);
       const job = started.json() as Job;
-      assertError(await request(app, 'POST', '/v1/admin/training', { body: {} }), 409, 'TRAINING_RUNNING');
+      try {
+        assertError(await request(app, 'POST', '/v1/admin/training', { body: {} }), 409, 'TRAINING_RUNNING');
+      } finally {
+        lake.flush = flush;
+        release();
+      }
       const done = await waitFor('the training job', async () => {
         const polled = (await request(app, 'GET', `/v1/admin/training/${job.id}`)).json() as Job;
         if (polled.status === 'failed') assert.fail(JSON.stringify(polled.error));

@@ -29,6 +29,7 @@ import { defaultThreads } from '../parallel/pool.js';
 import {
   Recommender,
   type ModelSet,
+  fullRequest,
   type RecommendationRequest,
   type Recommendations,
   type RecommendedItem,
@@ -234,7 +235,8 @@ export class Gu {
 
   // ── Serving ───────────────────────────────────────────────────────────────────────────────────────────
 
-  recommend(req: RecommendationRequest): Recommendations {
+  recommend(request: RecommendationRequest): Recommendations {
+    const req = fullRequest(request);
     const value = this.recommender.prepared(req) ?? this.cachedOrRanked(req);
     if (this.options.recordServed) this.options.recordServed(value.placement, value.tookMs, value.fallback);
     else this.kpis.recordServed(value.placement, value.tookMs, value.fallback);
