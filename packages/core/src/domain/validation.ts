@@ -67,7 +67,7 @@ export function validateEvent(input: unknown, receivedAt: number): Validated<Sho
   const time = epochMs(parsed.data.timestamp);
   if (time > receivedAt + MAX_CLOCK_SKEW_MS)
     return { ok: false, errors: [{ path: 'timestamp', message: 'is more than a day in the future' }] };
-  return { ok: true, value: { ...parsed.data, timestamp: time, receivedAt } };
+  return { ok: true, value: Object.assign(parsed.data, { timestamp: time, receivedAt }) };
 }
 
 const attributes = z.record(
