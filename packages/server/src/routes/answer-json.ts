@@ -44,7 +44,7 @@ function itemJson(item: RecommendedItem): string {
   let out = `{"itemId":${quoted(item.itemId)},"score":${numberJson(item.score)}`;
   const { reason } = item;
   if (reason) {
-    out += `,"reason":{"type":${JSON.stringify(reason.type)}`;
+    out += `,"reason":{"type":${quoted(reason.type)}`;
     if (reason.itemId !== undefined) out += `,"itemId":${quoted(reason.itemId)}`;
     out += '}';
   }
@@ -61,9 +61,9 @@ export function itemsJson(items: readonly RecommendedItem[]): string {
 /** The body of GET /v1/recommendations, its properties in the order of the response schema. */
 export function recommendationsJson(a: Recommendations): string {
   return (
-    `{"recommendationId":${quoted(a.recommendationId)},"placement":${JSON.stringify(a.placement)}` +
-    `,"recipe":${JSON.stringify(a.recipe)},"modelVersion":${JSON.stringify(a.modelVersion)}` +
-    `,"variant":${JSON.stringify(a.variant)},"fallback":${a.fallback},"tookMs":${numberJson(a.tookMs)}` +
+    `{"recommendationId":${quoted(a.recommendationId)},"placement":${quoted(a.placement)}` +
+    `,"recipe":${quoted(a.recipe)},"modelVersion":${a.modelVersion === null ? 'null' : quoted(a.modelVersion)}` +
+    `,"variant":${quoted(a.variant)},"fallback":${a.fallback},"tookMs":${numberJson(a.tookMs)}` +
     `,"items":${itemsJson(a.items)}}`
   );
 }
