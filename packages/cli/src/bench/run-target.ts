@@ -19,6 +19,7 @@ export function startTarget(options: TargetOptions): Promise<Target> {
     process.execPath,
     [
       // As `npm start` and `gu` run the server (package.json, the CLI's shebang); README says why.
+      '--min-semi-space-size=32',
       '--max-semi-space-size=32',
       '--no-allocation-site-pretenuring',
       '--max-old-space-size=16384',
