@@ -14,6 +14,7 @@ import { authorize, hasSecretKey, same, type Access, type ApiKeys } from './auth
 import { errorBody, errorHandler } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { pseudonymizer } from './pseudonym.js';
+import { replyBatcher } from './reply-batching.js';
 import { adminRoutes } from './routes/admin.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { eventRoutes } from './routes/events.js';
@@ -142,6 +143,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     record(request, reply);
     done();
   });
+  app.addHook('onSend', replyBatcher());
 
   if (o.forward) {
     await app.register(opsRoutes(o));
