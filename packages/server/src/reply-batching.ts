@@ -1,6 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { onSendHookHandler } from 'fastify';
 
-type Done = (error: Error | null, payload?: unknown) => void;
+type Done = Parameters<onSendHookHandler>[3];
 
 /**
  * An onSend hook that holds each reply until the event loop has handled every request that came in with it
@@ -14,12 +14,7 @@ type Done = (error: Error | null, payload?: unknown) => void;
  * its turn, the stream processor's pass over events just acknowledged included: freshness p99 went from
  * about 6 ms to about 10.
  */
-export function replyBatcher(): (
-  request: FastifyRequest,
-  reply: FastifyReply,
-  payload: unknown,
-  done: Done,
-) => void {
+export function replyBatcher(): onSendHookHandler {
   let held: Done[] = [];
   let payloads: unknown[] = [];
   const release = () => {
