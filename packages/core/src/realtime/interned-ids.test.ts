@@ -12,10 +12,12 @@ test('an id keeps its number while held and gives it back with its last holder',
   assert.deepEqual([ids.id(a), ids.id(b), ids.size], ['a', 'b', 2]);
   ids.release(a);
   assert.equal(ids.numberOf('a'), a, 'one holder left');
+  const lived = ids.life(a);
   ids.release(a);
   assert.equal(ids.numberOf('a'), undefined);
   assert.equal(ids.size, 1);
   assert.equal(ids.hold('c'), a, 'the number given back is used again');
+  assert.equal(ids.life(a), lived + 1, 'in a life of its own');
   assert.equal(ids.id(a), 'c');
   ids.release(b);
   assert.equal(ids.numberOf('b'), b, 'b was held twice');

@@ -8,6 +8,8 @@ export class InternedIds {
   /** Id of each number ('' for a number given back), and how many places hold it. */
   private readonly ids: string[] = [];
   private readonly holders: number[] = [];
+  /** How many times each number was given back: what is remembered of a number holds for one life of it. */
+  private readonly lives: number[] = [];
   private readonly freed: number[] = [];
 
   /** Ids held now. */
@@ -23,6 +25,7 @@ export class InternedIds {
       if (n === this.ids.length) {
         this.ids.push(id);
         this.holders.push(0);
+        this.lives.push(0);
       } else this.ids[n] = id;
       this.numbers.set(id, n);
     }
@@ -40,7 +43,13 @@ export class InternedIds {
     if (--this.holders[n] > 0) return;
     this.numbers.delete(this.ids[n]);
     this.ids[n] = '';
+    this.lives[n]++;
     this.freed.push(n);
+  }
+
+  /** Changes each time the number is given back (and may then stand for another id). */
+  life(n: number): number {
+    return this.lives[n];
   }
 
   /** The number of an id held now, without holding it. */

@@ -270,4 +270,47 @@ describe('ShopperStates', () => {
     assert.equal(states.distinctItems, 0);
     assert.equal(states.size, 0);
   });
+
+  test("inModel: the latest events and the cart in a model's indices, -1 for items it does not know", () => {
+    const states = new ShopperStates();
+    const model = indexer(['i1', 'i2', 'i3']);
+    assert.equal(states.inModel('u:u1', model), undefined);
+    states.apply('u:u1', ev('view', 'i2', 0));
+    states.apply('u:u1', ev('add_to_cart', 'new', 1));
+    states.apply('u:u1', ev('add_to_cart', 'i3', 2));
+    const s = states.inModel('u:u1', model)!;
+    assert.deepEqual([...s.items], [1, -1, 2]);
+    assert.deepEqual([...s.types], [EventCode.view, EventCode.add_to_cart, EventCode.add_to_cart]);
+    assert.deepEqual([...s.cart], [-1, 2]);
+    assert.equal(s.version, states.version('u:u1'));
+    assert.deepEqual([...states.inModel('u:u1', indexer(['i3', 'new']))!.items], [-1, 1, 0], 'per model');
+  });
+
+  test('inModel looks each item up once per model, and again once its number stands for another id', () => {
+    const states = new ShopperStates();
+    const model = indexer(['a', 'b', 'c']);
+    states.apply('u:u1', ev('view', 'a', 0));
+    states.apply('u:u2', ev('view', 'a', 0, { userId: 'u2' }));
+    states.inModel('u:u1', model);
+    states.inModel('u:u2', model);
+    assert.deepEqual(model.asked, ['a'], 'remembered');
+    // Nobody holds 'a' any more: its number is given back, and 'c' takes it.
+    states.erase('u:u1');
+    states.erase('u:u2');
+    states.apply('u:u3', ev('view', 'c', 1, { userId: 'u3' }));
+    assert.deepEqual([...states.inModel('u:u3', model)!.items], [2]);
+    assert.deepEqual(model.asked, ['a', 'c']);
+  });
 });
+
+/** An indexer over a fixed list of ids that records what it was asked. */
+function indexer(ids: string[]) {
+  const asked: string[] = [];
+  return {
+    asked,
+    indexOf(id: string) {
+      asked.push(id);
+      return ids.indexOf(id);
+    },
+  };
+}

@@ -2,6 +2,7 @@ import { KeyTable } from '../data/key-table.js';
 import { EventCode, type ShopEvent } from '../domain/events.js';
 import { CartLists, NO_NODE } from './cart-lists.js';
 import { InternedIds } from './interned-ids.js';
+import { ItemIndices, type ItemIndexer } from './item-indices.js';
 
 /** How many of a shopper's latest item events the real-time state keeps. */
 export const RECENT_CAPACITY = 30;
@@ -27,6 +28,16 @@ export interface ShopperState {
    * Changes with every event the shopper makes, and is never the same for two states (all shoppers draw it
    * from one counter): cached answers go stale at once, also for a shopper erased and seen again.
    */
+  readonly version: number;
+}
+
+/** A shopper's latest events and cart in an indexer's numbers (-1 for items it does not know). */
+export interface IndexedState {
+  /** The latest item events, oldest first, and their EventCodes. */
+  readonly items: Int32Array;
+  readonly types: Uint8Array;
+  /** The cart's items, in the order they were first added. */
+  readonly cart: Int32Array;
   readonly version: number;
 }
 
@@ -73,6 +84,7 @@ export class ShopperStates {
   private readonly freed: number[] = [];
   private readonly ids = new InternedIds();
   private readonly carts = new CartLists();
+  private readonly indices = new WeakMap<ItemIndexer, ItemIndices>();
   private clock = 0;
 
   /** onDrop hears of every shopper whose state is gone (erased, or merged into another at login). */
@@ -126,6 +138,30 @@ export class ShopperStates {
       lastSeen: b.lastSeen[s],
       version: b.version[s],
     };
+  }
+
+  /**
+   * The shopper's state as the serving path ranks with it, in a model's indices: no id strings are made, and
+   * each item's index is looked up in the model once (ItemIndices).
+   */
+  inModel(key: string, model: ItemIndexer): IndexedState | undefined {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return undefined;
+    const b = this.block(slot);
+    const s = slot & (BLOCK - 1);
+    let indices = this.indices.get(model);
+    if (!indices) this.indices.set(model, (indices = new ItemIndices(this.ids, model)));
+    const n = b.count[s];
+    const items = new Int32Array(n);
+    const types = new Uint8Array(n);
+    for (let k = 0; k < n; k++) {
+      const at = place(s, b.first[s] + k);
+      items[k] = indices.of(b.item[at]);
+      types[k] = b.type[at];
+    }
+    const cart: number[] = [];
+    this.carts.forEach(b.cart[s], (item) => cart.push(indices.of(item)));
+    return { items, types, cart: Int32Array.from(cart), version: b.version[s] };
   }
 
   /** The items of the shopper's latest events (ShopperState.recent.items) without the rest of their state. */

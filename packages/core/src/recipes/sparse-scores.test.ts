@@ -39,3 +39,32 @@ test('sparse scores: the touched list grows past its first storage and keeps eve
   assert.equal(s.touched.length, 0);
   assert.ok(expected.every((i) => !s.isTouched(i)));
 });
+
+test("sparse scores in cells: each score heads its cell, and the owner's places are left alone", () => {
+  const s = new SparseScores(4, 3);
+  for (let i = 0; i < 4; i++) [s.values[3 * i + 1], s.values[3 * i + 2]] = [10 + i, 20 + i];
+  s.add(3, 2, 1);
+  s.add(1, 5);
+  s.add(2, 4);
+  s.exclude(2);
+  s.exclude(0); // untouched: stays untouched
+  assert.deepEqual([s.get(3), s.get(1), s.get(0)], [3, 5, 0]);
+  assert.deepEqual(
+    s.best(3).map((x) => [x.item, x.score]),
+    [
+      [1, 5],
+      [3, 3],
+    ],
+  );
+  s.reset();
+  assert.ok([0, 1, 2, 3].every((i) => !s.isTouched(i)));
+  assert.deepEqual(
+    Array.from({ length: 4 }, (_, i) => [s.values[3 * i + 1], s.values[3 * i + 2]]),
+    [
+      [10, 20],
+      [11, 21],
+      [12, 22],
+      [13, 23],
+    ],
+  );
+});

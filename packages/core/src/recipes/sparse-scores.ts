@@ -1,3 +1,5 @@
+import { topK, type ScoredItem } from './top-k.js';
+
 /**
  * Scores for the few items a query touches, over a dense array so that adding is O(1) and resetting is
  * O(touched) instead of O(catalog): the accumulator of the sparse (serving) scoring paths.
@@ -9,25 +11,34 @@
  * The list of touched items is kept in a typed array that outlives the query: a JS array emptied by
  * `length = 0` drops its storage and grows it again on the next request, kilobytes of garbage per request
  * that the young-generation collector pays for under load.
+ *
+ * With a stride above 1, each item's score heads a cell of that many values, the rest the owner's own: what
+ * a kernel reads about an item at each touch (item-knn's normaliser and occurrences) then shares its cache
+ * line with the score, one miss where separate arrays cost one each.
  */
 export class SparseScores {
+  /** Item i's score at values[i · stride]; the cell's other places belong to the owner. */
   readonly values: Float32Array;
   private order = new Int32Array(64);
   private count = 0;
 
-  constructor(size: number) {
-    this.values = new Float32Array(size).fill(NaN);
+  constructor(
+    size: number,
+    readonly stride = 1,
+  ) {
+    this.values = new Float32Array(size * stride).fill(NaN);
   }
 
   /** Adds amount to the item's score; an item touched for the first time starts from base. */
   add(item: number, amount: number, base = 0): void {
     const v = this.values;
-    if (v[item] !== v[item]) {
+    const at = item * this.stride;
+    if (v[at] !== v[at]) {
       if (this.count === this.order.length) this.grow();
       this.order[this.count++] = item;
-      v[item] = base;
+      v[at] = base;
     }
-    v[item] += amount;
+    v[at] += amount;
   }
 
   private grow(): void {
@@ -42,17 +53,28 @@ export class SparseScores {
   }
 
   isTouched(item: number): boolean {
-    return this.values[item] === this.values[item];
+    const at = item * this.stride;
+    return this.values[at] === this.values[at];
   }
 
   /** The item's score, 0 when untouched. */
   get(item: number): number {
-    const s = this.values[item];
+    const s = this.values[item * this.stride];
     return s === s ? s : 0;
   }
 
+  /** Leaves a touched item out of the ranking (topK passes -Infinity over) until the reset. */
+  exclude(item: number): void {
+    if (this.isTouched(item)) this.values[item * this.stride] = -Infinity;
+  }
+
+  /** The n best touched items (topK). */
+  best(n: number): ScoredItem[] {
+    return topK(this.values, n, this.touched, this.stride);
+  }
+
   reset(): void {
-    for (let k = 0; k < this.count; k++) this.values[this.order[k]] = NaN;
+    for (let k = 0; k < this.count; k++) this.values[this.order[k] * this.stride] = NaN;
     this.count = 0;
   }
 }

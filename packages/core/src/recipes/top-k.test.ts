@@ -19,6 +19,23 @@ test('topK returns the best n in order, skipping excluded items, ties to the low
   assert.deepEqual(topK(scores, 0), []);
 });
 
+test('topK reads scores at a stride, the first of each cell', () => {
+  // Cells of two: [score, something else]; the second places would win if they were read.
+  const cells = Float32Array.from([0.5, 9, 3, 9, -Infinity, 9, 2, 9]);
+  assert.deepEqual(
+    topK(cells, 4, undefined, 2).map((s) => [s.item, s.score]),
+    [
+      [1, 3],
+      [3, 2],
+      [0, 0.5],
+    ],
+  );
+  assert.deepEqual(
+    topK(cells, 1, Int32Array.of(0, 3), 2).map((s) => s.item),
+    [3],
+  );
+});
+
 test('topK agrees with a full sort on random scores', () => {
   const scores = Float32Array.from({ length: 5000 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
   const expected = Array.from(scores.keys())

@@ -9,15 +9,15 @@ const worse = (sa: number, ia: number, sb: number, ib: number) => sa < sb || (sa
 
 /**
  * The n best entries of scores in descending order, skipping -Infinity (excluded items) and NaN (untouched
- * sparse scores). A bounded min-heap: O(m log n) for m scores. Ties go to the lower index so results are
- * deterministic. It runs on every served request, so it allocates nothing per candidate: no closures, and
- * swaps through locals rather than array destructuring.
+ * sparse scores); item i's score is scores[i · stride] (SparseScores' cells). A bounded min-heap: O(m log n)
+ * for m scores. Ties go to the lower index so results are deterministic. It runs on every served request, so
+ * it allocates nothing per candidate: no closures, and swaps through locals rather than array destructuring.
  */
-export function topK(scores: Float32Array, n: number, candidates?: Int32Array): ScoredItem[] {
+export function topK(scores: Float32Array, n: number, candidates?: Int32Array, stride = 1): ScoredItem[] {
   const heap = new MinHeap(n);
   if (candidates)
-    for (let k = 0; k < candidates.length; k++) heap.offer(candidates[k], scores[candidates[k]]);
-  else for (let item = 0; item < scores.length; item++) heap.offer(item, scores[item]);
+    for (let k = 0; k < candidates.length; k++) heap.offer(candidates[k], scores[candidates[k] * stride]);
+  else for (let item = 0; item * stride < scores.length; item++) heap.offer(item, scores[item * stride]);
   const out: ScoredItem[] = [];
   for (let i = 0; i < heap.size; i++) out.push({ item: heap.items[i], score: heap.scores[i] });
   return out.sort((a, b) => b.score - a.score || a.item - b.item);

@@ -70,7 +70,6 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
   private neighbors: SessionKnn;
   private scratch: Float32Array = new Float32Array(0);
   private marks: Uint8Array = new Uint8Array(0);
-  private sparse = new SparseScores(0);
   private sparseVotes = new SparseScores(0);
 
   constructor(params: Partial<UserPersonalizationParams> = {}) {
@@ -117,7 +116,6 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
     this.yty = gramian(items, n, k, this.params.regularization);
     this.scratch = new Float32Array(n);
     this.marks = new Uint8Array(n);
-    this.sparse = new SparseScores(n);
     this.sparseVotes = new SparseScores(n);
   }
 
@@ -215,10 +213,10 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
     if (!options.candidates) return super.recommend(queries, n, options);
     const { blend, factors: k } = this.params;
     const total = this.scratch;
-    const [links, votes] = [this.sparse, this.sparseVotes];
+    const votes = this.sparseVotes;
     return queries.map((query) => {
       // The sparse terms first: with addLinked, what they reach joins the candidates.
-      if (blend.items > 0) this.session.accumulate(query, links);
+      const links = blend.items > 0 ? this.session.accumulate(query) : NO_LINKS;
       if (blend.sessions > 0) this.neighbors.addScores(query, (j, v) => votes.add(j, v));
       const candidates = options.addLinked
         ? this.union(
@@ -332,13 +330,16 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
   }
 }
 
+/** The session term's links when it is not blended in. */
+const NO_LINKS = new SparseScores(0);
+
 /** With addLinked, each sparse term adds at most this many of its strongest items to the candidates. */
 const LINKED_PER_TERM = 200;
 
 /** The n items with the largest accumulated scores. */
 function strongest(scores: SparseScores, n: number): Int32Array {
   if (scores.touched.length <= n) return scores.touched.slice();
-  return Int32Array.from(topK(scores.values, n, scores.touched), (s) => s.item);
+  return Int32Array.from(scores.best(n), (s) => s.item);
 }
 
 /** Scales scores so that the largest magnitude equals weight. */

@@ -52,8 +52,8 @@ export async function prepareHomeLists(input: HomePreparationInput): Promise<Hom
   const started = performance.now();
   const { model, states, lists } = input;
   const keys = [...states.keys()].filter((key) => {
-    const s = states.get(key)!;
-    return s.recent.items.length > 0 || s.cart.size > 0;
+    const s = states.inModel(key, model)!;
+    return s.items.length > 0 || s.cart.length > 0;
   });
   const result = (prepared: number, complete: boolean): HomePreparation => ({
     model: model.version.id,
@@ -106,13 +106,13 @@ function chunk(
   input: HomePreparationInput,
 ): Chunk {
   const keys = candidates.filter((key) => states.version(key) !== undefined);
-  const shoppers = keys.map((key) => states.get(key)!);
+  const shoppers = keys.map((key) => states.inModel(key, model)!);
   const queries: Query[] = [];
   const excludePtr = new Int32Array(keys.length + 1);
   const exclude: number[] = [];
   shoppers.forEach((state, s) => {
-    queries.push(shopperQuery(model, state));
-    for (const itemId of state.cart.keys()) exclude.push(model.indexOf(itemId));
+    queries.push(shopperQuery(state));
+    exclude.push(...state.cart);
     excludePtr[s + 1] = exclude.length;
   });
   return {

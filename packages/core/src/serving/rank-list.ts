@@ -1,22 +1,25 @@
 import type { LiveModel } from '../models/live-model.js';
 import type { Query } from '../recipes/query.js';
 import type { Recipe, RecommendOptions } from '../recipes/recipe.js';
-import type { ShopperState } from '../realtime/shopper-states.js';
+import type { IndexedState } from '../realtime/shopper-states.js';
 import { REASON_TYPES, type RankedList } from './home-lists.js';
 
 /** The shopper's history as a query in the model's indices (items it does not know are left out). */
-export function historyQuery(model: LiveModel, items: readonly string[], types: readonly number[]): Query {
-  const indices = new Int32Array(items.length);
-  const codes = new Uint8Array(items.length);
+export const historyQuery = (model: LiveModel, items: readonly string[], types: readonly number[]): Query =>
+  indexedQuery(model.indices(items), types);
+
+/** A history already in the model's indices as a query; -1 (an item the model does not know) is left out. */
+export function indexedQuery(indices: ArrayLike<number>, types: ArrayLike<number>): Query {
+  const items = new Int32Array(indices.length);
+  const codes = new Uint8Array(indices.length);
   let m = 0;
-  for (let t = 0; t < items.length; t++) {
-    const item = model.indexOf(items[t]);
-    if (item < 0) continue;
-    indices[m] = item;
+  for (let t = 0; t < indices.length; t++) {
+    if (indices[t] < 0) continue;
+    items[m] = indices[t];
     codes[m++] = types[t] ?? 0;
   }
   // Times are positions, as queryOf gives them: serving's recency is the order of events.
-  return { user: -1, items: indices.subarray(0, m), types: codes.subarray(0, m), times: positions(m) };
+  return { user: -1, items: items.subarray(0, m), types: codes.subarray(0, m), times: positions(m) };
 }
 
 function positions(m: number): Float64Array {
@@ -26,8 +29,10 @@ function positions(m: number): Float64Array {
 }
 
 /** A shopper's latest events as a query in the model's indices (empty without a state). */
-export const shopperQuery = (model: LiveModel, state: ShopperState | undefined): Query =>
-  historyQuery(model, state?.recent.items ?? [], state?.recent.types ?? []);
+export const shopperQuery = (state: IndexedState | undefined): Query =>
+  indexedQuery(state?.items ?? NONE, state?.types ?? NONE);
+
+const NONE = new Int32Array(0);
 
 /**
  * What a list is ranked with when no filter narrows it: the excluded items, and with a large catalog the

@@ -1,15 +1,16 @@
-import { shopperKey } from '../domain/events.js';
+import { EventCode, shopperKey } from '../domain/events.js';
 import type { Item } from '../domain/items.js';
 import { GuError } from '../errors.js';
 import type { LiveModel } from '../models/live-model.js';
 import type { Reason, RecipeName } from '../recipes/recipe.js';
-import type { ShopperState, ShopperStates } from '../realtime/shopper-states.js';
+import { emptyQuery, type Query } from '../recipes/query.js';
+import type { IndexedState, ShopperStates } from '../realtime/shopper-states.js';
 import type { CatalogIndex } from './catalog-index.js';
 import { compileFilter, type FilterDefinition } from './filters.js';
 import { REASON_TYPES, type HomeLists, type RankedList } from './home-lists.js';
 import { Lru } from './lru.js';
 import { newRecommendationId, type Placement } from './placements.js';
-import { historyQuery, rankList, shopperQuery, unfilteredOptions } from './rank-list.js';
+import { historyQuery, indexedQuery, rankList, shopperQuery, unfilteredOptions } from './rank-list.js';
 
 export interface RecommendationRequest {
   userId?: string;
@@ -98,7 +99,8 @@ const homeListAnswers = (req: RecommendationRequest) =>
 
 interface RankOptions {
   n: number;
-  exclude?: readonly string[];
+  /** Model indices left out besides the unavailable items (and, with excludeSeen, the query's own). */
+  exclude?: Int32Array;
   predicate?: (item: Item) => boolean;
   explain: boolean;
   excludeSeen: boolean;
@@ -194,33 +196,23 @@ export class Recommender {
     const started = performance.now();
     const predicate = this.filterPredicate(req.filter, req.filterValues);
     const key = req.userId || req.sessionId ? shopperKey(req) : undefined;
-    const state = key ? this.deps.states.get(key) : undefined;
-    const history = state?.recent.items ?? [];
-    const cart = state ? [...state.cart.keys()] : [];
     if (req.placement === 'pdp' && !req.itemId)
       throw new GuError('INVALID_REQUEST', 'placement pdp needs itemId');
 
     let ranked: Ranked | undefined;
     let fallback = false;
     try {
-      const shopper = key && state ? { key, state } : undefined;
-      const types = state?.recent.types ?? [];
-      ranked = this.modelPath(req, shopper, history, cart, types, predicate, started);
+      ranked = this.modelPath(req, key, predicate, started);
     } catch (error) {
       if (error instanceof GuError) throw error;
       this.deps.onModelError?.(error);
     }
     if (!ranked || performance.now() - started >= this.deps.deadlineMs) {
       fallback = true;
-      ranked = this.fallback(req, history, cart, predicate);
+      ranked = this.fallback(req, key, predicate);
     } else if (ranked.items.length < req.n) {
-      const topUp = this.fallback(
-        req,
-        history,
-        cart,
-        predicate,
-        ranked.items.map((i) => i.itemId),
-      );
+      const taken = ranked.items.map((i) => i.itemId);
+      const topUp = this.fallback(req, key, predicate, taken);
       ranked.items.push(...topUp.items.slice(0, req.n - ranked.items.length));
     }
     return this.answer(req, ranked, fallback, started);
@@ -236,7 +228,8 @@ export class Recommender {
       throw new GuError('UNKNOWN_ITEM', `no item ${itemId}`);
     const model = this.deps.models()[recipe];
     if (!model) return this.fallbackList([itemId], [itemId], n, undefined, 'viewed');
-    const items = this.rank(model, [itemId], [1], { n, exclude: [itemId], explain: true, excludeSeen: true });
+    const query = historyQuery(model, [itemId], [EventCode.add_to_cart]);
+    const items = this.rank(model, query, { n, explain: true, excludeSeen: true });
     // A cold item (new to the model, or that nobody interacted with yet) has no co-occurrence links, so the
     // model could only rank the global best sellers: its catalog neighbours answer instead (PRODUCT.md §4).
     if (items.some((i) => i.reason?.itemId !== undefined)) return items;
@@ -266,7 +259,7 @@ export class Recommender {
     )
       return kept.items.slice(0, n);
     const size = Math.max(n, TOP_LIST_SIZE);
-    const items = this.rank(model, [], [], { n: size, predicate, explain: true, excludeSeen: false });
+    const items = this.rank(model, emptyQuery(), { n: size, predicate, explain: true, excludeSeen: false });
     lists.set(key, {
       at: now,
       offset: model.appliedOffset,
@@ -281,9 +274,8 @@ export class Recommender {
   rankFor(shopper: { userId?: string; sessionId?: string }, itemIds: readonly string[]): RecommendedItem[] {
     const models = this.deps.models();
     const model = models['personalized-ranking'] ?? models['user-personalization'];
-    const state = this.deps.states.get(shopperKey(shopper));
     if (!model) return itemIds.map((itemId) => ({ itemId, score: 0 }));
-    const query = shopperQuery(model, state);
+    const query = shopperQuery(this.deps.states.inModel(shopperKey(shopper), model));
     const candidates = Int32Array.from(new Set(model.indices(itemIds).filter((i) => i >= 0)));
     const scored = model.recipe.recommend([query], candidates.length, { candidates, excludeSeen: false })[0];
     const known = scored.map((s) => ({ itemId: model.itemIds[s.item], score: s.score }));
@@ -305,10 +297,7 @@ export class Recommender {
 
   private modelPath(
     req: RecommendationRequest,
-    shopper: { key: string; state: ShopperState } | undefined,
-    history: readonly string[],
-    cart: readonly string[],
-    types: readonly number[],
+    key: string | undefined,
     predicate: ((item: Item) => boolean) | undefined,
     started: number,
   ): Ranked | undefined {
@@ -316,63 +305,46 @@ export class Recommender {
     for (const recipe of PLACEMENT_RECIPES[req.placement]) {
       const model = models[recipe];
       if (!model) continue;
+      const shopper = key === undefined ? undefined : this.deps.states.inModel(key, model);
+      const history = shopper?.items.length ?? 0;
+      const cart = shopper?.cart.length ?? 0;
       // With nothing to go on, a personalized recipe has nothing to say: popular answers instead.
-      if (recipe !== 'popular' && !history.length && !req.itemId && !cart.length) continue;
-      let queryItems = history;
-      let queryTypes = types;
-      if (req.placement === 'pdp' && req.itemId)
-        [queryItems, queryTypes] = [
-          [...history, req.itemId],
-          [...types, 0],
-        ];
-      if (req.placement === 'cart') {
-        const basket = cart.length ? cart : req.itemId ? [req.itemId] : history;
-        [queryItems, queryTypes] = [basket, basket.map(() => 1)];
-      }
+      if (recipe !== 'popular' && !history && !req.itemId && !cart) continue;
       if (performance.now() - started >= this.deps.deadlineMs) return undefined;
+      const item = req.itemId === undefined ? -1 : model.indexOf(req.itemId);
       const lists = this.deps.homeLists;
-      const keep = lists && shopper && recipe === 'user-personalization' && homeListAnswers(req);
-      const list = this.rankModel(model, queryItems, queryTypes, {
+      const keep =
+        lists && key !== undefined && shopper && recipe === 'user-personalization' && homeListAnswers(req);
+      const list = this.rankModel(model, placementQuery(req.placement, shopper, item), {
         n: keep ? Math.max(req.n, lists.size) : req.n,
         // What the shopper saw is left out even when it is not the query (the cart placement asks with the cart).
-        exclude: [...history, ...cart, ...(req.itemId ? [req.itemId] : [])],
+        exclude: seenBy(shopper, item),
         predicate,
         explain: keep || (req.explain ?? false),
         excludeSeen: true,
       });
       if (keep) {
-        const { version } = shopper.state;
         const catalogVersion = this.deps.catalog.version;
         const rankedAt = this.deps.now?.() ?? Date.now();
-        lists.set(shopper.key, { model: model.serial, version, catalogVersion, rankedAt }, list);
+        lists.set(key, { model: model.serial, version: shopper.version, catalogVersion, rankedAt }, list);
       }
       return { items: this.present(model, list, req.n, req.explain ?? false), recipe, model };
     }
     return undefined;
   }
 
-  private rank(
-    model: LiveModel,
-    items: readonly string[],
-    types: readonly number[],
-    o: RankOptions,
-  ): RecommendedItem[] {
-    return this.present(model, this.rankModel(model, items, types, o), o.n, o.explain);
+  private rank(model: LiveModel, query: Query, o: RankOptions): RecommendedItem[] {
+    return this.present(model, this.rankModel(model, query, o), o.n, o.explain);
   }
 
-  private rankModel(model: LiveModel, items: readonly string[], types: readonly number[], o: RankOptions) {
-    const query = historyQuery(model, items, types);
-    // With excludeSeen the query's own items are left out already: only the other ids need looking up.
-    const others = (o.exclude ?? []).filter((id) => !(o.excludeSeen && items.includes(id)));
+  private rankModel(model: LiveModel, query: Query, o: RankOptions) {
     const blocked = this.blockedItems(model);
-    const excluded = new Int32Array(blocked.length + others.length);
-    excluded.set(blocked);
-    let m = blocked.length;
-    for (const id of others) {
-      const i = model.indexOf(id);
-      if (i >= 0) excluded[m++] = i;
+    let exclude = blocked;
+    if (o.exclude?.length) {
+      exclude = new Int32Array(blocked.length + o.exclude.length);
+      exclude.set(blocked);
+      exclude.set(o.exclude, blocked.length);
     }
-    const exclude = excluded.subarray(0, m);
     const options = o.predicate
       ? { excludeSeen: o.excludeSeen, exclude, candidates: this.candidates(model, o.predicate) }
       : {
@@ -469,11 +441,13 @@ export class Recommender {
    */
   private fallback(
     req: RecommendationRequest,
-    history: readonly string[],
-    cart: readonly string[],
+    key: string | undefined,
     predicate?: (item: Item) => boolean,
     taken: readonly string[] = [],
   ): Ranked {
+    const state = key === undefined ? undefined : this.deps.states.get(key);
+    const history = state?.recent.items ?? [];
+    const cart = state ? [...state.cart.keys()] : [];
     const anchors = [...(req.itemId ? [req.itemId] : []), ...cart, ...history.slice(-3).reverse()];
     const skip = [...history, ...cart, ...(req.itemId ? [req.itemId] : []), ...taken];
     return { items: this.fallbackList(anchors, skip, req.n, predicate, 'viewed'), recipe: 'popular' };
@@ -508,3 +482,40 @@ export class Recommender {
     return this.topIds('popular', 500);
   }
 }
+
+/**
+ * What a placement asks the model with: the history, on a product page followed by the item in view; in the
+ * cart the cart's items as added (or the item in view, or the history, when the cart is empty).
+ */
+function placementQuery(placement: Placement, shopper: IndexedState | undefined, item: number): Query {
+  const history = shopper?.items ?? NONE;
+  const types = shopper?.types ?? NO_TYPES;
+  if (placement === 'cart') {
+    const cart = shopper?.cart ?? NONE;
+    const basket = cart.length ? cart : item >= 0 ? Int32Array.of(item) : history;
+    return indexedQuery(basket, new Uint8Array(basket.length).fill(EventCode.add_to_cart));
+  }
+  if (placement !== 'pdp' || item < 0) return indexedQuery(history, types);
+  const items = new Int32Array(history.length + 1);
+  items.set(history);
+  items[history.length] = item;
+  const codes = new Uint8Array(types.length + 1);
+  codes.set(types);
+  codes[types.length] = EventCode.view;
+  return indexedQuery(items, codes);
+}
+
+/** The model indices of what the shopper saw, has in the cart or is looking at (items it knows). */
+function seenBy(shopper: IndexedState | undefined, item: number): Int32Array {
+  const history = shopper?.items ?? NONE;
+  const cart = shopper?.cart ?? NONE;
+  const seen = new Int32Array(history.length + cart.length + 1);
+  let m = 0;
+  for (const i of history) if (i >= 0) seen[m++] = i;
+  for (const i of cart) if (i >= 0) seen[m++] = i;
+  if (item >= 0) seen[m++] = item;
+  return seen.subarray(0, m);
+}
+
+const NONE = new Int32Array(0);
+const NO_TYPES = new Uint8Array(0);
