@@ -10,8 +10,9 @@ export interface ItemIndexer {
  * An indexer's number for each item number of the shoppers' states, looked up once and then remembered.
  * Looking an id up in a model's key table reads the id's characters, a bucket, a record and the stored
  * characters, a cache miss each on a serving path that runs between HTTP work: about a microsecond per id,
- * and a product page's request looks up a dozen. A remembered index is two reads. An item number given back
- * and used again for another id has a new life (InternedIds.life), so what was remembered of it is not used.
+ * and a product page's request looks up a dozen. A remembered index is three reads. An item number given
+ * back and used again for another id has a new life (InternedIds.life), so what was remembered of it is not
+ * used.
  */
 export class ItemIndices {
   /** Per item number, side by side: its life when remembered + 1 (0: never), then the index. */

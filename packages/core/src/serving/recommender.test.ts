@@ -228,6 +228,29 @@ describe('Recommender: placements', () => {
     assert.equal(r.recipe, 'bought-together');
     assert.equal(r.items[0].itemId, 'i17');
   });
+
+  test('cart without a cart asks about the item in view even when the model does not know it', () => {
+    const s = setup();
+    for (const id of ['i1', 'i2']) s.states.apply('u:bob', ev('view', id, { userId: 'bob' }));
+    const withHistory = s.recommender.recommend({ userId: 'bob', placement: 'cart', n: 3, explain: true });
+    assert.ok(
+      withHistory.items.some((i) => i.reason?.itemId),
+      'the history has links',
+    );
+    const r = s.recommender.recommend({
+      userId: 'bob',
+      placement: 'cart',
+      itemId: 'i-new',
+      n: 3,
+      explain: true,
+    });
+    assert.equal(r.recipe, 'bought-together');
+    assert.deepEqual(
+      r.items.filter((i) => i.reason?.itemId),
+      [],
+      'nothing linked: the query is the unknown item, not the history',
+    );
+  });
 });
 
 describe('Recommender: what is left out', () => {

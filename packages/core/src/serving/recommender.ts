@@ -311,7 +311,7 @@ export class Recommender {
       // With nothing to go on, a personalized recipe has nothing to say: popular answers instead.
       if (recipe !== 'popular' && !history && !req.itemId && !cart) continue;
       if (performance.now() - started >= this.deps.deadlineMs) return undefined;
-      const item = req.itemId === undefined ? -1 : model.indexOf(req.itemId);
+      const item = req.itemId === undefined ? undefined : model.indexOf(req.itemId);
       const lists = this.deps.homeLists;
       const keep =
         lists && key !== undefined && shopper && recipe === 'user-personalization' && homeListAnswers(req);
@@ -485,17 +485,22 @@ export class Recommender {
 
 /**
  * What a placement asks the model with: the history, on a product page followed by the item in view; in the
- * cart the cart's items as added (or the item in view, or the history, when the cart is empty).
+ * cart the cart's items as added (or the item in view, or the history, when the cart is empty). The item in
+ * view is the model's index of the request's itemId (-1 when the model does not know it, and so left out).
  */
-function placementQuery(placement: Placement, shopper: IndexedState | undefined, item: number): Query {
+function placementQuery(
+  placement: Placement,
+  shopper: IndexedState | undefined,
+  item: number | undefined,
+): Query {
   const history = shopper?.items ?? NONE;
   const types = shopper?.types ?? NO_TYPES;
   if (placement === 'cart') {
     const cart = shopper?.cart ?? NONE;
-    const basket = cart.length ? cart : item >= 0 ? Int32Array.of(item) : history;
+    const basket = cart.length ? cart : item !== undefined ? Int32Array.of(item) : history;
     return indexedQuery(basket, new Uint8Array(basket.length).fill(EventCode.add_to_cart));
   }
-  if (placement !== 'pdp' || item < 0) return indexedQuery(history, types);
+  if (placement !== 'pdp' || item === undefined) return indexedQuery(history, types);
   const items = new Int32Array(history.length + 1);
   items.set(history);
   items[history.length] = item;
@@ -506,14 +511,14 @@ function placementQuery(placement: Placement, shopper: IndexedState | undefined,
 }
 
 /** The model indices of what the shopper saw, has in the cart or is looking at (items it knows). */
-function seenBy(shopper: IndexedState | undefined, item: number): Int32Array {
+function seenBy(shopper: IndexedState | undefined, item: number | undefined): Int32Array {
   const history = shopper?.items ?? NONE;
   const cart = shopper?.cart ?? NONE;
   const seen = new Int32Array(history.length + cart.length + 1);
   let m = 0;
   for (const i of history) if (i >= 0) seen[m++] = i;
   for (const i of cart) if (i >= 0) seen[m++] = i;
-  if (item >= 0) seen[m++] = item;
+  if (item !== undefined && item >= 0) seen[m++] = item;
   return seen.subarray(0, m);
 }
 
