@@ -143,6 +143,16 @@ test('addLinked ranks what the item links and neighbour sessions reach, besides 
   );
 });
 
+test('user-personalization leaves the session scores it reads clean: each query answers alike after others', async () => {
+  const recipe = createRecipe('user-personalization', { factors: 8, iterations: 4 });
+  await recipe.fit(data, { threads: 1 });
+  const all = Int32Array.from(data.itemIds.keys());
+  const answer = (q: Query) => recipe.recommend([q], 5, { candidates: all, addLinked: true })[0];
+  const first = queries.map(answer);
+  assert.deepEqual(queries.map(answer), first);
+  assert.deepEqual([...queries].reverse().map(answer), [...first].reverse());
+});
+
 test('similar-items: the sparse ranking equals the dense one past the popularity prefix (3,000 items)', async () => {
   const b = new InteractionsBuilder();
   const rand = mulberry32(21);
