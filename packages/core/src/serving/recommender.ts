@@ -500,7 +500,7 @@ function placementQuery(
     const basket = cart.length ? cart : item !== undefined ? Int32Array.of(item) : history;
     return indexedQuery(basket, new Uint8Array(basket.length).fill(EventCode.add_to_cart));
   }
-  if (placement !== 'pdp' || item === undefined) return indexedQuery(history, types);
+  if (placement !== 'pdp' || item === undefined) return shopperQuery(shopper);
   const items = new Int32Array(history.length + 1);
   items.set(history);
   items[history.length] = item;
