@@ -182,15 +182,39 @@ export class ItemKnnRecipe extends ScoringRecipe {
     return positions.subarray(Math.max(0, m - this.params.maxHistory), m);
   }
 
-  /** Calls visit(item, w) for the query's recent history: w = 2^(−age/halfLife) · w(type), newest last. */
+  private distinctItems = new Int32Array(64);
+  private distinctWeights = new Float64Array(64);
+
+  /**
+   * Calls visit(item, w) once for each item of the query's recent history, w the sum over its events of
+   * 2^(−age/halfLife) · w(type), in the order of their first events. Scoring is linear in w, so an item viewed,
+   * carted and bought has its links walked once instead of three times, each walk up to maxNeighbors reads at
+   * random places of the catalog. In the RetailRocket sample 32% of shoppers' last twenty events repeat an
+   * item; in the synthetic shop of `gu bench`, 4% (and there paired runs measured no change).
+   */
   private weightedHistory(query: Query, visit: (item: number, w: number) => void): void {
     const history = this.relevantHistory(query);
+    if (this.distinctItems.length < history.length) {
+      this.distinctItems = new Int32Array(history.length);
+      this.distinctWeights = new Float64Array(history.length);
+    }
+    const items = this.distinctItems;
+    const weights = this.distinctWeights;
+    let m = 0;
     for (let k = 0; k < history.length; k++) {
       const item = query.items[history[k]];
       if (item < 0 || item >= this.numItems) continue;
       const recency = 2 ** (-(history.length - 1 - k) / this.params.historyHalfLife);
-      visit(item, recency * (this.weights[query.types[history[k]]] || 1));
+      const w = recency * (this.weights[query.types[history[k]]] || 1);
+      // A linear scan: a history holds at most maxHistory events.
+      let d = 0;
+      while (d < m && items[d] !== item) d++;
+      if (d === m) {
+        items[m] = item;
+        weights[m++] = w;
+      } else weights[d] += w;
     }
+    for (let d = 0; d < m; d++) visit(items[d], weights[d]);
   }
 
   /** The readable dense form: every item gets the popularity epsilon, then the links of the history. */

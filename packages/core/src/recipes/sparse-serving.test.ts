@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventCode } from '../domain/events.js';
 import { InteractionsBuilder } from '../data/interactions.js';
-import { tribes } from './fixtures.test-util.js';
+import { item, tribes } from './fixtures.test-util.js';
+import type { ItemKnnRecipe } from './item-knn.js';
 import { queryOf, type Query } from './query.js';
 import { mulberry32 } from './random.js';
 import { ScoringRecipe } from './recipe.js';
@@ -72,6 +73,40 @@ for (const name of ['similar-items', 'bought-together'] as const)
     updated.load(recipe.save());
     assertSparseEqualsDense(updated, 'updated');
   });
+
+test('similar-items: an item repeated in the history scores the sum of its events, dense and sparse alike', async () => {
+  const recipe = createRecipe('similar-items') as ItemKnnRecipe;
+  await recipe.fit(data);
+  const [x, y] = [item(data, 'i3'), item(data, 'i4')];
+  const { historyHalfLife: h, eventWeights: w } = recipe.params;
+  // Each item's links alone, from a one-view query: the link's part of the score, per unit of weight.
+  const dense = (query: Query) => {
+    const out = new Float32Array(recipe.numItems);
+    recipe.scoreInto(query, out);
+    return out;
+  };
+  const link = (of: number) => {
+    const alone = dense(queryOf(-1, [{ item: of, type: EventCode.view }]));
+    return (j: number) => (alone[j] - recipe.baseScore(j)) / w.view;
+  };
+  const [fromX, fromY] = [link(x), link(y)];
+  const events = [
+    { item: x, type: EventCode.view },
+    { item: y, type: EventCode.view },
+    { item: x, type: EventCode.add_to_cart },
+  ];
+  const scores = dense(queryOf(-1, events));
+  const sparse = recipe.recommend([queryOf(-1, events)], recipe.numItems, { excludeSeen: false })[0];
+  assert.ok(sparse.length > 2);
+  for (const { item: j, score } of sparse) {
+    const expected =
+      recipe.baseScore(j) +
+      (2 ** (-2 / h) * w.view + w.add_to_cart) * fromX(j) +
+      2 ** (-1 / h) * w.view * fromY(j);
+    assert.ok(Math.abs(scores[j] - expected) <= 1e-5 * Math.max(1, Math.abs(expected)), `dense, item ${j}`);
+    assert.equal(score, scores[j], `sparse, item ${j}`);
+  }
+});
 
 test('user-personalization with candidates scores only them, best first, never the seen ones', async () => {
   const recipe = createRecipe('user-personalization', { factors: 8, iterations: 4 });
