@@ -80,13 +80,13 @@ test('similar-items: an item repeated in the history scores the sum of its event
   const [x, y] = [item(data, 'i3'), item(data, 'i4')];
   const { historyHalfLife: h, eventWeights: w } = recipe.params;
   // Each item's links alone, from a one-view query: the link's part of the score, per unit of weight.
-  const dense = (query: Query) => {
+  const scoresOf = (query: Query) => {
     const out = new Float32Array(recipe.numItems);
     recipe.scoreInto(query, out);
     return out;
   };
   const link = (of: number) => {
-    const alone = dense(queryOf(-1, [{ item: of, type: EventCode.view }]));
+    const alone = scoresOf(queryOf(-1, [{ item: of, type: EventCode.view }]));
     return (j: number) => (alone[j] - recipe.baseScore(j)) / w.view;
   };
   const [fromX, fromY] = [link(x), link(y)];
@@ -95,7 +95,7 @@ test('similar-items: an item repeated in the history scores the sum of its event
     { item: y, type: EventCode.view },
     { item: x, type: EventCode.add_to_cart },
   ];
-  const scores = dense(queryOf(-1, events));
+  const scores = scoresOf(queryOf(-1, events));
   const sparse = recipe.recommend([queryOf(-1, events)], recipe.numItems, { excludeSeen: false })[0];
   assert.ok(sparse.length > 2);
   for (const { item: j, score } of sparse) {
