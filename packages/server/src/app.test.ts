@@ -174,8 +174,11 @@ describe('the HTTP API', () => {
       assert.ok(ui.statusCode < 400, `/docs answers ${ui.statusCode}`);
     });
 
-    it('answers an unknown route with a coded 404', async () => {
-      assertError(await request(app, 'GET', '/v1/nothing-here'), 404, 'NOT_FOUND');
+    it('answers an unknown route with a coded 404, whatever key comes with it', async () => {
+      for (const key of [SECRET, PUBLIC, null, 'pk_nope']) {
+        assertError(await request(app, 'GET', '/v1/nothing-here', { key }), 404, 'NOT_FOUND');
+        assertError(await request(app, 'POST', '/v1/evnts', { key, body: {} }), 404, 'NOT_FOUND');
+      }
     });
   });
 
@@ -503,6 +506,23 @@ describe('the HTTP API', () => {
       const res = await request(app, 'GET', '/readyz', { key: null });
       assert.equal(res.statusCode, 200, res.body);
       assert.equal((res.json() as { ready: boolean }).ready, true);
+    });
+
+    it('is not ready while the stream processor fails, and ready again once it passes', async () => {
+      const read = gu.stores.log.read;
+      gu.stores.log.read = async () => {
+        throw new Error('disk I/O error');
+      };
+      try {
+        await gu.processor.wake();
+        const res = await request(app, 'GET', '/readyz', { key: null });
+        assertError(res, 503, 'NOT_READY');
+        assert.match(res.json().error.message, /stream processor is failing: disk I\/O error/);
+      } finally {
+        gu.stores.log.read = read;
+      }
+      await gu.processor.wake();
+      assert.equal((await request(app, 'GET', '/readyz', { key: null })).statusCode, 200);
     });
   });
 

@@ -109,7 +109,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   // Callback hooks, not async ones: no promise per request on the hot path.
   app.addHook('onRequest', (request, _reply, done) => {
     try {
-      authorize(o.keys, request, request.routeOptions.config.access ?? 'admin');
+      // A path no route serves is a 404 whoever asks: which paths exist is no secret (/docs lists them).
+      if (!request.is404) authorize(o.keys, request, request.routeOptions.config.access ?? 'admin');
       done();
     } catch (error) {
       done(error as Error);

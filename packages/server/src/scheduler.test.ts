@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
-import { scheduleHomeListRefresh } from './scheduler.js';
+import { scheduleHomeListRefresh, scheduleRetention, scheduleRetraining } from './scheduler.js';
 
 test('home lists are prepared again every period, and no more once stopped', async () => {
   mock.timers.enable({ apis: ['setInterval'] });
@@ -28,6 +28,123 @@ test('home lists are prepared again every period, and no more once stopped', asy
     mock.timers.tick(24 * 3_600_000);
     assert.equal(runs, 2);
     assert.equal(scheduleHomeListRefresh(gu, 0, { info: () => undefined } as never)(), undefined);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+/** A Gu for the retraining schedule: model versions created at the given times, and its trainings counted. */
+function trainable(created: number[]) {
+  const runs: number[] = [];
+  return {
+    runs,
+    gu: {
+      trainingRunning: false,
+      stores: {
+        meta: { get: async () => undefined },
+        models: {
+          list: async () =>
+            created.map((createdAt) => ({ createdAt })).sort((a, b) => b.createdAt - a.createdAt),
+        },
+      },
+      train: async () => {
+        runs.push(Date.now());
+        created.push(Date.now());
+        return { promoted: [], held: [] };
+      },
+    },
+  };
+}
+
+const HOUR = 3_600_000;
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+test('retraining counts the period from the newest model version, so restarts do not put it off', async () => {
+  mock.timers.enable({ apis: ['setInterval', 'Date'], now: 1_000 * HOUR });
+  try {
+    // The newest version is 160 hours old when the server starts: the weekly run is due 8 hours later.
+    const { gu, runs } = trainable([840 * HOUR]);
+    const log = { info: () => undefined, error: () => undefined };
+    const stop = scheduleRetraining(gu as never, 168, log);
+    for (let h = 0; h < 7; h++) {
+      mock.timers.tick(HOUR);
+      await settle();
+    }
+    assert.deepEqual(runs, []);
+    mock.timers.tick(HOUR);
+    await settle();
+    assert.deepEqual(runs, [1_008 * HOUR]);
+    // The next one a week after that one, not an hour later.
+    for (let h = 0; h < 167; h++) {
+      mock.timers.tick(HOUR);
+      await settle();
+    }
+    assert.equal(runs.length, 1);
+    mock.timers.tick(HOUR);
+    await settle();
+    assert.equal(runs.length, 2);
+    stop();
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a failing retraining is not retried every hour', async () => {
+  mock.timers.enable({ apis: ['setInterval', 'Date'], now: 1_000 * HOUR });
+  try {
+    const { gu } = trainable([]);
+    let attempts = 0;
+    gu.train = async () => {
+      attempts++;
+      throw new Error('no data');
+    };
+    const errors: unknown[] = [];
+    const stop = scheduleRetraining(gu as never, 24, {
+      info: () => undefined,
+      error: (o: unknown) => errors.push(o),
+    });
+    for (let h = 0; h < 47; h++) {
+      mock.timers.tick(HOUR);
+      await settle();
+    }
+    assert.equal(attempts, 1, 'due 24 hours after the start, then 24 hours after that failure');
+    mock.timers.tick(HOUR);
+    await settle();
+    assert.equal(attempts, 2);
+    assert.equal(errors.length, 2);
+    stop();
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('retention runs at once and then every period, logging only what it removed', async () => {
+  mock.timers.enable({ apis: ['setInterval'] });
+  try {
+    const results = [
+      { events: 12, partitions: ['2025-01-01'] },
+      { events: 0, partitions: [] },
+      { events: 3, partitions: [] },
+    ];
+    let calls = 0;
+    const logged: unknown[] = [];
+    const gu = { expire: async () => results[calls++] };
+    const stop = scheduleRetention(
+      gu,
+      { info: (o: unknown) => logged.push(o), error: () => undefined },
+      1000,
+    );
+    await settle();
+    assert.equal(calls, 1);
+    mock.timers.tick(1000);
+    await settle();
+    mock.timers.tick(1000);
+    await settle();
+    assert.equal(calls, 3);
+    assert.deepEqual(logged, [results[0], results[2]]);
+    stop();
+    mock.timers.tick(5000);
+    assert.equal(calls, 3);
   } finally {
     mock.timers.reset();
   }

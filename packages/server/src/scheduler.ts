@@ -4,15 +4,26 @@ import type { FastifyBaseLogger } from 'fastify';
 /**
  * Retrains on a schedule (weekly by default) and promotes only what passes the quality gate. A pending
  * erasure brings the next run forward to within the hour, so models stop carrying erased shoppers.
+ *
+ * The period counts from the newest model version, which the stores keep across restarts: a server restarted
+ * more often than the period still retrains on time (without any version, from the server's start). A run
+ * counts too, made a version or not, so that a failing run is not retried every hour.
  */
-export function scheduleRetraining(gu: Gu, everyHours: number, log: FastifyBaseLogger): () => void {
+export function scheduleRetraining(
+  gu: Pick<Gu, 'stores' | 'train' | 'trainingRunning'>,
+  everyHours: number,
+  log: Pick<FastifyBaseLogger, 'info' | 'error'>,
+): () => void {
   if (everyHours <= 0) return () => undefined;
-  let last = Date.now();
+  const started = Date.now();
+  let lastRun = 0;
   const tick = async () => {
     const erasure = await gu.stores.meta.get<{ since: number }>('erasure/pending');
-    const due = Date.now() - last >= everyHours * 3_600_000;
+    const [newest] = await gu.stores.models.list();
+    const since = Math.max(newest?.createdAt ?? started, lastRun);
+    const due = Date.now() - since >= everyHours * 3_600_000;
     if ((!due && !erasure) || gu.trainingRunning) return;
-    last = Date.now();
+    lastRun = Date.now();
     try {
       const report = await gu.train({ promote: 'gate' });
       log.info({ promoted: report.promoted, held: report.held }, 'scheduled retraining done');
@@ -21,6 +32,26 @@ export function scheduleRetraining(gu: Gu, everyHours: number, log: FastifyBaseL
     }
   };
   const timer = setInterval(() => void tick(), Math.min(everyHours * 3_600_000, 3_600_000));
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * Applies retention (Gu.expire: 30 days of the event store, 365 of the lake) now and then every hour: an
+ * hour's worth of old events is a short delete, where a day's would hold the event loop up longer.
+ */
+export function scheduleRetention(
+  gu: Pick<Gu, 'expire'>,
+  log: Pick<FastifyBaseLogger, 'info' | 'error'>,
+  everyMs = 3_600_000,
+): () => void {
+  const run = () =>
+    gu.expire().then(
+      (expired) => (expired.events || expired.partitions.length) && log.info(expired, 'retention applied'),
+      (error) => log.error({ err: error }, 'retention failed'),
+    );
+  void run();
+  const timer = setInterval(() => void run(), everyMs);
   timer.unref();
   return () => clearInterval(timer);
 }

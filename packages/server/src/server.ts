@@ -4,7 +4,7 @@ import { buildApp } from './app.js';
 import { joinCluster, relayChange, relayServed, type ClusterMember } from './cluster.js';
 import type { ServerConfig } from './config.js';
 import { createMetrics } from './metrics.js';
-import { scheduleHomeListRefresh, scheduleRetraining } from './scheduler.js';
+import { scheduleHomeListRefresh, scheduleRetention, scheduleRetraining } from './scheduler.js';
 import { openStores } from './stores.js';
 
 export interface RunningServer {
@@ -74,6 +74,7 @@ export async function createServer(
   built.app = app;
   // Only the writer trains; every serving process keeps its own home lists fresh.
   const stopRetraining = scheduleRetraining(gu, replica ? 0 : config.retrainHours, app.log);
+  const stopExpiring = replica ? () => undefined : scheduleRetention(gu, app.log);
   const stopRefreshing = scheduleHomeListRefresh(gu, writer ? 0 : config.homeListRefreshHours, app.log);
   // Promotions made by another process (gu models promote, gu train) reach this one within seconds.
   // A sync still loading a large model when the next tick comes is not started twice.
@@ -93,6 +94,7 @@ export async function createServer(
     clearInterval(watch);
     served?.stop();
     stopRetraining();
+    stopExpiring();
     stopRefreshing();
     await gu.close();
     await closeStores(stores);

@@ -104,9 +104,23 @@ export class SqliteModelStore implements ModelStore {
   async promote(recipe: RecipeName, id: string): Promise<void> {
     const version = this.version(id);
     if (!version || version.recipe !== recipe) throw new Error(`no ${recipe} model version ${id}`);
+    // Checked and inserted in one transaction, so two processes promoting at once cannot both add a row.
     this.db
-      .prepare('INSERT INTO promotions (recipe, model_id, promoted_at) VALUES (?, ?, ?)')
-      .run(recipe, id, Date.now());
+      .transaction(() => {
+        if (this.servingVersion(recipe) === id) return;
+        this.db
+          .prepare('INSERT INTO promotions (recipe, model_id, promoted_at) VALUES (?, ?, ?)')
+          .run(recipe, id, Date.now());
+      })
+      .immediate();
+  }
+
+  private servingVersion(recipe: RecipeName): string | undefined {
+    return this.db
+      .prepare<[string], { model_id: string }>(
+        `SELECT model_id FROM promotions WHERE recipe = ? AND rolled_back_at IS NULL ORDER BY seq DESC LIMIT 1`,
+      )
+      .get(recipe)?.model_id;
   }
 
   async rollback(recipe: RecipeName): Promise<string | undefined> {

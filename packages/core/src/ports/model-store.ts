@@ -26,6 +26,7 @@ export interface ModelStore {
   blob(id: string): Promise<Uint8Array>;
   /** Serving version id per recipe. */
   serving(): Promise<Partial<Record<RecipeName, string>>>;
+  /** Serves the version; promoting the one already serving adds nothing to the history (a double click). */
   promote(recipe: RecipeName, id: string): Promise<void>;
   /** Serves the version promoted before the current one; resolves with its id, undefined when there is none. */
   rollback(recipe: RecipeName): Promise<string | undefined>;
@@ -60,7 +61,8 @@ export class MemoryModelStore implements ModelStore {
   async promote(recipe: RecipeName, id: string): Promise<void> {
     const v = this.versions.get(id);
     if (!v || v.version.recipe !== recipe) throw new Error(`no ${recipe} model version ${id}`);
-    this.history.set(recipe, [...(this.history.get(recipe) ?? []), id]);
+    const history = this.history.get(recipe) ?? [];
+    if (history.at(-1) !== id) this.history.set(recipe, [...history, id]);
   }
   async rollback(recipe: RecipeName): Promise<string | undefined> {
     const h = this.history.get(recipe) ?? [];

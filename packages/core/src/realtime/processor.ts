@@ -33,6 +33,8 @@ export interface ProcessorOptions {
 export class StreamProcessor {
   /** Offset of the newest event processed. */
   position = 0;
+  /** Why the last pass woken by an append failed; undefined once a pass succeeds (readiness reports it). */
+  failure?: string;
   /** Shopper state holds events up to this offset (rebuilt from the event store, then each event applied). */
   private stateUpTo = 0;
   private running?: Promise<void>;
@@ -78,7 +80,9 @@ export class StreamProcessor {
           this.again = false;
           await this.drain();
         } while (this.again && !this.stopped);
+        this.failure = undefined;
       } catch (error) {
+        this.failure = error instanceof Error ? error.message : String(error);
         this.options.onError?.(error);
       } finally {
         this.running = undefined;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { GuError } from '../errors.js';
+import { dayOf } from '../ports/data-lake.js';
 import type { LoggedEvent } from '../ports/event-log.js';
 import type { Stores } from '../ports/stores.js';
 import { Gu } from './gu.js';
@@ -380,6 +381,16 @@ describe('Gu: promotion and rollback', () => {
     await assert.rejects(gu.promote('no-such-version'), isCode('UNKNOWN_MODEL'));
   });
 
+  test('promoting the version already serving loads and records nothing', async () => {
+    const { gu, stores } = await trainedShop();
+    const v1 = gu.serving()['similar-items']!;
+    const recorded: string[] = [];
+    stores.models.promote = async (_recipe, id) => void recorded.push(id);
+    assert.equal((await gu.promote(v1.id)).id, v1.id);
+    assert.deepEqual(recorded, []);
+    assert.equal(gu.serving()['similar-items'], v1, 'the same loaded model serves');
+  });
+
   test('a promotion whose record step fails puts the previous model back', async () => {
     const { gu, stores } = await trainedShop();
     const v1 = gu.serving()['similar-items']!;
@@ -483,6 +494,31 @@ describe('Gu: shoppers', () => {
     // The next training no longer sees them.
     const report = await gu.train({ ...FAST_TRAINING, recipes: ['popular'], promote: 'never' });
     assert.equal(report.versions[0].data.users, 40);
+  });
+
+  test('expire keeps 30 days of events in the event store and 365 days of partitions in the lake', async () => {
+    const { gu, stores } = await openShop({ history: false });
+    await ingestAndProcess(gu, [
+      ...activity({ userId: 'last-year' }, ['a1'], 'view', NOW - 400 * DAY),
+      ...activity({ userId: 'last-month' }, ['a2'], 'view', NOW - 40 * DAY),
+      ...activity({ userId: 'today' }, ['a3'], 'view', NOW - HOUR),
+    ]);
+    const timelines = async () =>
+      Promise.all(
+        ['last-year', 'last-month', 'today'].map(
+          async (u) => (await stores.events.timeline(`u:${u}`, 10)).length,
+        ),
+      );
+    const lakeUsers = async () => (await lakeEvents(stores)).map((e) => e.userId).sort();
+    assert.deepEqual(await lakeUsers(), ['last-month', 'last-year', 'today']);
+    const before = await timelines();
+
+    const expired = await gu.expire();
+    assert.deepEqual(expired.partitions, [dayOf(NOW - 400 * DAY)]);
+    assert.equal(expired.events, before[0] + before[1]);
+    assert.deepEqual(await timelines(), [0, 0, 1]);
+    assert.deepEqual(await lakeUsers(), ['last-month', 'today']);
+    assert.deepEqual(await gu.expire(), { events: 0, partitions: [] }, 'nothing left to expire');
   });
 
   test('deleteUser of a user known only by events, and of one with no events', async () => {

@@ -11,7 +11,9 @@ import {
 import { GuError } from '../errors.js';
 import { LiveModel } from '../models/live-model.js';
 import { encodeModel } from '../models/model-package.js';
+import { DATA_LAKE_RETENTION_DAYS, dayOf } from '../ports/data-lake.js';
 import type { LoggedEvent } from '../ports/event-log.js';
+import { EVENT_STORE_TTL_MS } from '../ports/event-store.js';
 import type { ModelVersion } from '../ports/model-store.js';
 import type { Stores } from '../ports/stores.js';
 import type { RecipeName } from '../recipes/recipe.js';
@@ -342,6 +344,17 @@ export class Gu {
     return { events: log };
   }
 
+  /**
+   * Retention (PRODUCT.md §3): the event store keeps 30 days of events and the lake 365 days of partitions,
+   * the windows that the real-time state (rebuilt on start) and training read. Resolves with what went.
+   */
+  async expire(): Promise<{ events: number; partitions: string[] }> {
+    const now = this.now();
+    const events = await this.stores.events.expire(now - EVENT_STORE_TTL_MS);
+    const partitions = await this.stores.lake.expire(dayOf(now - DATA_LAKE_RETENTION_DAYS * 86_400_000));
+    return { events, partitions };
+  }
+
   // ── Filters ───────────────────────────────────────────────────────────────────────────────────────────
 
   listFilters(): FilterDefinition[] {
@@ -398,6 +411,10 @@ export class Gu {
    * half-loaded one, and a failure to record the change puts the old one back.
    */
   async promote(id: string): Promise<ModelVersion> {
+    // The version already serving (a second click): nothing to load, swap or record, and no user-personalization
+    // home lists ranked anew for every shopper.
+    const serving = Object.values(this.models).find((m) => m?.version.id === id);
+    if (serving) return serving.version;
     let live: LiveModel | undefined;
     let previous: LiveModel | undefined;
     let recipe: RecipeName | undefined;
@@ -594,6 +611,7 @@ export class Gu {
       processorPosition: this.processor.position,
       logEnd,
       lag: logEnd - this.processor.position,
+      processorFailure: this.processor.failure ?? null,
       shoppers: this.states.size,
       catalog: this.catalog.size,
       training: this.trainingRunning,

@@ -9,6 +9,9 @@ export const opsRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
     const status = await o.gu.status();
     if (!status.recipes.length && status.catalog > 0)
       throw new GuError('NOT_READY', 'no model is serving yet: run gu train', status);
+    // Events would be acknowledged and never reach shoppers' state or the models.
+    if (status.processorFailure)
+      throw new GuError('NOT_READY', `the stream processor is failing: ${status.processorFailure}`, status);
     return { ready: true, ...status };
   });
   // A replica forwards /metrics to its writer, which answers for the whole cluster.

@@ -83,5 +83,14 @@ export function modelStoreConformance(name: string, make: () => Promise<ModelSto
       assert.equal(await store.rollback('popular'), 'p1');
       assert.equal(await store.rollback('trending'), undefined);
     });
+
+    test('promoting the version already serving changes nothing: rollback still goes to the one before', async (store) => {
+      for (const id of ['p1', 'p2']) await store.put(version(id), bytes(1));
+      await store.promote('popular', 'p1');
+      await store.promote('popular', 'p2');
+      await store.promote('popular', 'p2');
+      assert.equal(await store.rollback('popular'), 'p1');
+      assert.deepEqual(await store.serving(), { popular: 'p1' });
+    });
   });
 }
