@@ -34,11 +34,19 @@ export class SparseScores {
     const v = this.values;
     const at = item * this.stride;
     if (v[at] !== v[at]) {
-      if (this.count === this.order.length) this.grow();
-      this.order[this.count++] = item;
+      this.touch(item);
       v[at] = base;
     }
     v[at] += amount;
+  }
+
+  /**
+   * Records the first touch of an untouched item whose score the caller then writes into values itself: for
+   * a kernel that walks its links with no call per link.
+   */
+  touch(item: number): void {
+    if (this.count === this.order.length) this.grow();
+    this.order[this.count++] = item;
   }
 
   private grow(): void {
