@@ -1,19 +1,23 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { Stores } from '@gu/core';
+import { openEmbeddedStores } from '@gu/store-embedded';
 
-/** The built `gu` command, run as a shop's operator would. */
+/** The built `gu` command, run as a shop's operator would (given up on, code null, after two minutes). */
 const main = new URL('../main.js', import.meta.url).pathname;
-const gu = (...args: string[]) => {
+const guWith = (env: Record<string, string>, ...args: string[]) => {
   const run = spawnSync(process.execPath, [main, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, GU_SECRET: 'cli-test-secret' },
+    env: { ...process.env, GU_SECRET: 'cli-test-secret', ...env },
+    timeout: 120_000,
   });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 };
+const gu = (...args: string[]) => guWith({}, ...args);
 const json = (run: ReturnType<typeof gu>) => {
   assert.equal(run.code, 0, run.stderr);
   return JSON.parse(run.stdout);
@@ -104,6 +108,51 @@ describe('gu import, train and models on a data directory', () => {
     assert.match(none.stderr, /no trending model is serving/);
   });
 
+  test('models and train leave the log to the server: nothing replayed into the stores, no position saved', async () => {
+    const withStores = async <T>(work: (stores: Stores) => Promise<T>) => {
+      const stores = openEmbeddedStores(data, { secret: 'cli-test-secret' });
+      try {
+        return await work(stores);
+      } finally {
+        await stores.close();
+      }
+    };
+    /** What only the log's one writer (a running server) may change. */
+    const writerState = () =>
+      withStores(async (stores) => ({
+        position: await stores.meta.get('processor.position'),
+        timeline: await stores.events.timeline('u:live', 10),
+        lake: readdirSync(join(data, 'lake'), { recursive: true }).sort(),
+      }));
+    // Events a running server has accepted and not yet checkpointed: the log runs ahead of its position.
+    await withStores((stores) =>
+      stores.log.append(
+        [1, 2, 3].map((k) => ({
+          eventId: `live-${k}`,
+          eventType: 'view' as const,
+          userId: 'live',
+          itemId: `i${k}`,
+          timestamp: Date.now(),
+          receivedAt: Date.now(),
+        })),
+      ),
+    );
+    const before = await writerState();
+    assert.deepEqual(before.timeline, []);
+
+    const [newest, oldest] = json(
+      gu('models', 'list', '--data', data, '--recipe', 'similar-items', '--json'),
+    ).versions;
+    const promoted = json(gu('models', 'promote', oldest.id, '--data', data, '--json'));
+    assert.equal(promoted.serving.id, oldest.id);
+    const back = json(gu('models', 'rollback', 'similar-items', '--data', data, '--json'));
+    assert.equal(back.serving.id, newest.id);
+    const report = json(gu('train', '--data', data, '--recipes', 'popular', '--promote', 'always', '--json'));
+    assert.deepEqual(report.promoted, [report.versions[0].id], 'training still promotes, as a follower');
+    assert.equal(json(gu('models', 'list', '--data', data, '--json')).serving.popular, report.versions[0].id);
+    assert.deepEqual(await writerState(), before);
+  });
+
   test('refuses bad arguments with a clear message', () => {
     const kind = gu('import', 'orders', join(dir, 'events.csv'), '--data', data);
     assert.equal(kind.code, 1);
@@ -117,6 +166,14 @@ describe('gu import, train and models on a data directory', () => {
     const workers = gu('start', '--data', data, '--no-demo', '--workers', '0');
     assert.notEqual(workers.code, 0);
     assert.match(workers.stderr, /--workers must be a whole number ≥ 1/);
+    for (const port of ['abc', '99999', '-1', '80.5', '']) {
+      const run = gu('start', '--data', data, '--no-demo', '--port', port);
+      assert.notEqual(run.code, 0);
+      assert.match(run.stderr, new RegExp(`--port must be a whole number from 0 to 65535, not "${port}"`));
+    }
+    const envPort = guWith({ GU_PORT: '70000' }, 'start', '--data', data, '--no-demo');
+    assert.equal(envPort.code, 1);
+    assert.match(envPort.stderr, /GU_PORT must be a whole number from 0 to 65535, not "70000"/);
     const rate = gu('bench', 'ingest', '--rate', '1000');
     assert.notEqual(rate.code, 0);
     assert.match(rate.stderr, /--rate and --find-rate are for gu bench serve/);
@@ -126,5 +183,24 @@ describe('gu import, train and models on a data directory', () => {
     const generator = gu('bench', 'serve', '--rate', '1000', '--load-generator', 'wrk');
     assert.notEqual(generator.code, 0);
     assert.match(generator.stderr, /leave out --load-generator/);
+  });
+
+  test('imports a file without timestamps (user item item …) in order, recent enough to train on', () => {
+    const positional = join(dir, 'positional');
+    // Beauty.txt's format: each shopper's items in the order seen, with no time.
+    const lines = Array.from(
+      { length: 30 },
+      (_, u) => `p${u} ${Array.from({ length: 6 }, (_, k) => `i${(u + k) % 20}`).join(' ')}`,
+    );
+    writeFileSync(join(dir, 'sequences.txt'), lines.join('\n'));
+    json(gu('import', 'items', join(dir, 'items.csv'), '--data', positional, '--json'));
+    const summary = json(
+      gu('import', 'interactions', join(dir, 'sequences.txt'), '--data', positional, '--json'),
+    );
+    assert.deepEqual([summary.accepted, summary.rejected], [180, 0], JSON.stringify(summary.examples));
+    const report = json(
+      gu('train', '--data', positional, '--recipes', 'popular', '--promote', 'never', '--json'),
+    );
+    assert.equal(report.quality.valid, 180, 'every event within the training window');
   });
 });

@@ -105,6 +105,12 @@ async function importInteractions(gu: Gu, file: string, progress: Progress): Pro
     examples: [],
   };
   const source = basename(file);
+  // Files without timestamps give positions: those events are placed in order in the milliseconds just
+  // before the import, inside the windows that training and the real-time state read (and the API takes no
+  // event from before 2000).
+  let newest = 0;
+  for (let r = 0; r < d.time.length; r++) newest = Math.max(newest, d.time[r]);
+  const shift = newest < 1e11 ? Date.now() - newest - 1 : 0;
   progress.start('importing interactions', d.item.length);
   for (let start = 0; start < d.item.length; start += 500) {
     const events = [];
@@ -114,8 +120,7 @@ async function importInteractions(gu: Gu, file: string, progress: Progress): Pro
         eventType: EVENT_TYPES[d.type[r]],
         userId: d.userIds[d.user[r]],
         itemId: d.itemIds[d.item[r]],
-        // Files without timestamps (positions) are placed at the epoch's start, in order.
-        timestamp: d.time[r] > 1e11 ? d.time[r] : 1 + d.time[r],
+        timestamp: d.time[r] + shift,
         ...(d.basket[r] >= 0 ? { orderId: `import:${source}:${d.basket[r]}` } : {}),
       });
     const result = await gu.ingest(events);
@@ -143,7 +148,8 @@ export const importCommand = new Command('import')
     if (!['items', 'users', 'interactions'].includes(kind))
       throw new Error(`unknown kind ${kind}: use items, users or interactions`);
     const progress = new Progress();
-    await withGu(flags.data, async (gu) => {
+    // Events reach the lake, and so training, through a writer's processor.
+    await withGu(flags.data, 'writer', async (gu) => {
       const summary =
         kind === 'interactions'
           ? await importInteractions(gu, file, progress)

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { isRecipeName, type RecipeName } from '@gu/core';
-import { withGu } from '../io/gu.js';
+import { withGu, withStores } from '../io/gu.js';
 import { formatTable } from '../io/table.js';
 
 const recipeArg = (v: string): RecipeName => {
@@ -14,9 +14,10 @@ const list = new Command('list')
   .option('--recipe <name>', 'only this recipe', recipeArg)
   .option('--json', 'print JSON')
   .action(async (flags: { data: string; recipe?: RecipeName; json?: boolean }) =>
-    withGu(flags.data, async (gu) => {
-      const serving = await gu.stores.models.serving();
-      const versions = await gu.stores.models.list(flags.recipe);
+    // The model store alone: listing loads no model and leaves the log to a running server.
+    withStores(flags.data, async (stores) => {
+      const serving = await stores.models.serving();
+      const versions = await stores.models.list(flags.recipe);
       if (flags.json) return console.log(JSON.stringify({ serving, versions }, null, 2));
       console.log(
         formatTable(
@@ -41,7 +42,8 @@ const promote = new Command('promote')
   .option('--data <dir>', 'data directory', './data')
   .option('--json', 'print JSON')
   .action(async (id: string, flags: { data: string; json?: boolean }) =>
-    withGu(flags.data, async (gu) => {
+    // A follower loads the version (so one that cannot load is refused) and records the promotion.
+    withGu(flags.data, 'follower', async (gu) => {
       const v = await gu.promote(id);
       console.log(flags.json ? JSON.stringify({ serving: v }) : `${v.recipe} now serves ${v.id}`);
     }),
@@ -53,7 +55,7 @@ const rollback = new Command('rollback')
   .option('--data <dir>', 'data directory', './data')
   .option('--json', 'print JSON')
   .action(async (recipe: RecipeName, flags: { data: string; json?: boolean }) =>
-    withGu(flags.data, async (gu) => {
+    withGu(flags.data, 'follower', async (gu) => {
       const v = await gu.rollback(recipe);
       console.log(flags.json ? JSON.stringify({ serving: v }) : `${recipe} rolled back to ${v.id}`);
     }),

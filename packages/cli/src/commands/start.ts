@@ -10,8 +10,8 @@ import {
   webPlugin,
   type ServerConfig,
 } from '@gu/server';
-import { positiveInt } from '../io/args.js';
-import { findDemoData, seedDemo } from '../io/demo.js';
+import { portNumber, positiveInt } from '../io/args.js';
+import { demoPending, findDemoData, setUpDemo } from '../io/demo.js';
 import { Progress } from '../io/progress.js';
 
 /** The built storefront and dashboard: GU_WEB_DIR, else packages/web/dist beside this package. */
@@ -20,7 +20,7 @@ const webBuild = () => process.env.GU_WEB_DIR || resolve(import.meta.dirname, '.
 interface StartFlags {
   data: string;
   host: string;
-  port: number;
+  port?: number;
   demo: boolean;
   workers?: number;
   pin: boolean;
@@ -46,7 +46,7 @@ export const startCommand = new Command('start')
   .description('Start Gu: the API, and on the first run the demo shop (catalog, history, trained models).')
   .option('--data <dir>', 'data directory (embedded SQLite, models, Parquet lake)', './data')
   .option('--host <host>', 'address to listen on', process.env.GU_HOST ?? '127.0.0.1')
-  .option('--port <port>', 'port to listen on', (v) => Number(v), Number(process.env.GU_PORT ?? 8080))
+  .option('--port <port>', 'port to listen on, 0–65535 (default: GU_PORT, else 8080)', portNumber('--port'))
   .option('--no-demo', 'start empty instead of seeding the demo shop on the first run')
   .option(
     '--workers <n>',
@@ -59,7 +59,8 @@ export const startCommand = new Command('start')
     process.env.GU_PIN === '1',
   )
   .action(async (flags: StartFlags) => {
-    const config = loadConfig({ store: `sqlite:${flags.data}`, host: flags.host, port: flags.port });
+    const port = flags.port ?? portNumber('GU_PORT')(process.env.GU_PORT ?? '8080');
+    const config = loadConfig({ store: `sqlite:${flags.data}`, host: flags.host, port });
     // Without a build the API still serves; the plugin logs it and / shows how to build.
     const web = webBuild();
     const member = clusterMember();
@@ -77,28 +78,40 @@ export const startCommand = new Command('start')
     const server = await startServer(config, [webPlugin({ dir: web, publicKey: config.publicKey })], member);
     const { gu, app } = server;
     // A replica serves what its writer seeded.
-    const firstRun =
-      member?.role !== 'replica' && gu.catalog.size === 0 && (await gu.stores.log.last()) === 0;
-    const demo = firstRun && flags.demo ? findDemoData() : undefined;
+    const pending = member?.role === 'replica' || !flags.demo ? undefined : await demoPending(gu);
+    const demo = pending && findDemoData();
     if (demo) {
-      app.log.info({ from: demo }, 'first run: seeding the demo shop');
+      app.log.info(
+        { from: demo },
+        pending === 'resumed'
+          ? 'resuming the unfinished demo shop seeding'
+          : 'first run: seeding the demo shop',
+      );
       const progress = new Progress();
-      const seeded = await seedDemo(gu, demo, progress);
-      progress.start('training the recipes', 1);
-      const report = await gu.train({ promote: 'always' });
-      progress.stop();
-      app.log.info({ ...seeded, models: report.promoted }, 'demo shop ready');
-    } else if (firstRun && flags.demo)
-      app.log.warn('no demo data found (set GU_DEMO_DATA); starting with an empty shop');
-    if (member) announceReady(server.url);
-    else console.error(banner(server.url, config, web));
+      try {
+        app.log.info(await setUpDemo(gu, demo, progress), 'demo shop ready');
+      } catch (error) {
+        // Not a server left running without models: the next start resumes the seeding.
+        progress.stop(false);
+        app.log.error({ err: error }, 'could not set up the demo shop');
+        await server.close();
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(
+          `the demo shop could not be set up: ${reason}. Run gu start again to resume, or gu start --no-demo to start without it.`,
+          { cause: error },
+        );
+      }
+    } else if (pending) app.log.warn('no demo data found (set GU_DEMO_DATA); starting with an empty shop');
     const shutdown = async (signal: string) => {
       app.log.info({ signal }, 'shutting down');
       await server.close();
       process.exit(0);
     };
+    // Before Gu says it runs: a signal sent as soon as it does is a clean shutdown, not the default kill.
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
     // A cluster's process outlives no supervisor (killed with -9, say): it would hold the data directory.
     if (member) process.once('disconnect', () => void shutdown('supervisor gone'));
+    if (member) announceReady(server.url);
+    else console.error(banner(server.url, config, web));
   });

@@ -37,7 +37,10 @@ export const trainCommand = new Command('train')
   .option('--json', 'print the report as JSON')
   .action(async (flags: TrainFlags) => {
     const progress = new Progress();
-    await withGu(flags.data, async (gu) => {
+    // Training reads the lake and the catalog and writes model versions: a follower, which leaves the log to
+    // the server (whose checkpoints make the lake whole up to its position) and replays nothing into the lake.
+    // Events not yet in the lake are applied to the new versions when they load (from their watermark).
+    await withGu(flags.data, 'follower', async (gu) => {
       progress.start('training', flags.recipes.length);
       const report = await gu.train({
         recipes: flags.recipes,
@@ -64,5 +67,5 @@ export const trainCommand = new Command('train')
           ]),
         ),
       );
-    }).finally(() => progress.stop());
+    }).finally(() => progress.stop(false));
   });

@@ -10,3 +10,11 @@ export const positiveInt = (what: string) => (v: string) => {
     throw new InvalidArgumentError(`${what} must be a whole number ≥ 1, not "${v}"`);
   return n;
 };
+
+/** A parser for a TCP port, 0–65535 (0: any free port), named in its error like positiveInt. */
+export const portNumber = (what: string) => (v: string) => {
+  const n = /^\d+$/.test(v.trim()) ? Number(v) : NaN;
+  if (!(n <= 65_535))
+    throw new InvalidArgumentError(`${what} must be a whole number from 0 to 65535, not "${v}"`);
+  return n;
+};

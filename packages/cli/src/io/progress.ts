@@ -28,9 +28,10 @@ export class Progress {
     this.bar?.update(done);
   }
 
-  stop(): void {
+  /** Ends the current stage; one given up on (`finished` false) is not reported done. */
+  stop(finished = true): void {
     if (this.bar) this.bar.stop();
-    else if (this.label && !process.stderr.isTTY) process.stderr.write(`${this.label}: done\n`);
+    else if (finished && this.label && !process.stderr.isTTY) process.stderr.write(`${this.label}: done\n`);
     this.bar = undefined;
     this.label = '';
   }

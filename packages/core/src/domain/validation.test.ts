@@ -186,6 +186,21 @@ describe('validateEvent', () => {
       assert.deepEqual(paths(validateEvent(view({ timestamp }), NOW)), ['timestamp'], String(timestamp));
   });
 
+  test('rejects timestamps before 2000, and says so when they look like epoch seconds', () => {
+    const seconds = Math.floor(NOW / 1000);
+    assert.deepEqual(errors(validateEvent(view({ timestamp: seconds }), NOW)), [
+      {
+        path: 'timestamp',
+        message: `looks like seconds since the epoch (${new Date(seconds * 1000).toISOString()}); send milliseconds`,
+      },
+    ]);
+    for (const timestamp of [Date.UTC(1999, 11, 31, 23, 59), '1999-12-31', 5])
+      assert.deepEqual(errors(validateEvent(view({ timestamp }), NOW)), [
+        { path: 'timestamp', message: 'is before 2000-01-01' },
+      ]);
+    assert.ok(validateEvent(view({ timestamp: Date.UTC(2000, 0, 1) }), NOW).ok);
+  });
+
   test('rejects timestamps more than a day in the future, accepts clock skew below that', () => {
     assert.ok(validateEvent(view({ timestamp: NOW + 23 * HOUR }), NOW).ok);
     assert.ok(validateEvent(view({ timestamp: NOW + 24 * HOUR }), NOW).ok);

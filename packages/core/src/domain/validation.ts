@@ -8,6 +8,12 @@ export const MAX_EVENTS_PER_BATCH = 500;
 export const MAX_ITEMS_PER_BATCH = 1000;
 /** Clocks drift; an event stamped further ahead than this is a client bug, not the future. */
 const MAX_CLOCK_SKEW_MS = 24 * 3_600_000;
+/**
+ * No shop's clickstream is older than this. It also catches epoch seconds sent for milliseconds, which would
+ * otherwise be stored as January 1970: outside every window that training and the real-time state read, the
+ * event accepted and lost.
+ */
+const EARLIEST_MS = Date.UTC(2000, 0, 1);
 
 const id = z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
@@ -60,6 +66,13 @@ const fieldErrors = (error: z.ZodError): FieldError[] =>
 const epochMs = (t: number | string): number =>
   typeof t === 'number' ? t : Date.parse(/T[\d:.]+$/.test(t) ? `${t}Z` : t);
 
+function tooEarly(time: number, receivedAt: number): string {
+  const seconds = time * 1000 >= EARLIEST_MS && time * 1000 <= receivedAt + MAX_CLOCK_SKEW_MS;
+  return seconds
+    ? `looks like seconds since the epoch (${new Date(time * 1000).toISOString()}); send milliseconds`
+    : 'is before 2000-01-01';
+}
+
 /** Validates one event as received; the server stamps receivedAt. */
 export function validateEvent(input: unknown, receivedAt: number): Validated<ShopEvent> {
   const parsed = eventSchema.safeParse(input);
@@ -67,6 +80,8 @@ export function validateEvent(input: unknown, receivedAt: number): Validated<Sho
   const time = epochMs(parsed.data.timestamp);
   if (time > receivedAt + MAX_CLOCK_SKEW_MS)
     return { ok: false, errors: [{ path: 'timestamp', message: 'is more than a day in the future' }] };
+  if (time < EARLIEST_MS)
+    return { ok: false, errors: [{ path: 'timestamp', message: tooEarly(time, receivedAt) }] };
   return { ok: true, value: Object.assign(parsed.data, { timestamp: time, receivedAt }) };
 }
 
