@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { Gu, memoryStores, type LoggedEvent } from '@gu/core';
-import { buildApp, type AppOptions } from './app.js';
+import type { Gu, LoggedEvent } from '@gu/core';
 import { loadConfig, type ServerConfig } from './config.js';
-import { createMetrics } from './metrics.js';
 import { createServer } from './server.js';
 import { batches, categoryOf, shopEvents, shopItems, type ItemPayload } from './testing/shop.js';
+import { appOver } from './testing/memory-app.js';
 import { waitFor } from './testing/wait-for.js';
 
 const PUBLIC = 'pk_test_public_key';
@@ -1018,19 +1017,6 @@ describe('rate limits', () => {
       assert.equal((await request(app, 'GET', '/healthz', { key: null })).statusCode, 200);
   });
 });
-
-/** The app alone over memory stores, with the test keys and the options given; close both when done. */
-async function appOver(options: Omit<AppOptions, 'gu' | 'keys' | 'metrics' | 'logSecret'>) {
-  const gu = await Gu.open(memoryStores());
-  const app = await buildApp({
-    gu,
-    keys: { publicKey: PUBLIC, secretKey: SECRET },
-    metrics: createMetrics(),
-    logSecret: 'log-secret',
-    ...options,
-  });
-  return { gu, app };
-}
 
 describe('rate limits behind replicas', () => {
   it("goes by the client a replica names with the cluster's token, and by the address without it", async () => {

@@ -10,7 +10,15 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import { GuError, type Gu } from '@gu/core';
-import { authorize, hasSecretKey, same, type Access, type ApiKeys } from './auth.js';
+import {
+  authorize,
+  clientOf,
+  CLIENT_HEADER,
+  hasSecretKey,
+  TOKEN_HEADER,
+  type Access,
+  type ApiKeys,
+} from './auth.js';
 import { errorBody, errorHandler } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { pseudonymizer } from './pseudonym.js';
@@ -198,19 +206,6 @@ async function documentation(app: FastifyInstance): Promise<void> {
       route.config = { ...route.config, access: 'open' };
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-}
-
-/** Headers by which a replica names the client of a forwarded request, vouched for by the cluster's token. */
-const CLIENT_HEADER = 'x-gu-client';
-const TOKEN_HEADER = 'x-gu-internal';
-
-/** The client's address: the one a replica forwarded for, when the request comes with the cluster's token. */
-function clientOf(request: FastifyRequest, token: string | undefined): string {
-  const client = request.headers[CLIENT_HEADER];
-  const vouched = request.headers[TOKEN_HEADER];
-  if (token && typeof client === 'string' && typeof vouched === 'string' && same(vouched, token))
-    return client;
-  return request.ip;
 }
 
 /**

@@ -49,3 +49,16 @@ export function authorize(keys: ApiKeys, request: FastifyRequest, access: Access
   if (!same(key, keys.publicKey)) throw new GuError('UNAUTHORIZED', 'unknown API key');
   if (access === 'admin') throw new GuError('FORBIDDEN', 'this needs the secret (admin) key');
 }
+
+/** Headers by which a replica names the client of a forwarded request, vouched for by the cluster's token. */
+export const CLIENT_HEADER = 'x-gu-client';
+export const TOKEN_HEADER = 'x-gu-internal';
+
+/** The client's address: the one a replica forwarded for, when the request comes with the cluster's token. */
+export function clientOf(request: FastifyRequest, token: string | undefined): string {
+  const client = request.headers[CLIENT_HEADER];
+  const vouched = request.headers[TOKEN_HEADER];
+  if (token && typeof client === 'string' && typeof vouched === 'string' && same(vouched, token))
+    return client;
+  return request.ip;
+}

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { GuError, MAX_ITEMS_PER_BATCH } from '@gu/core';
 import type { AppOptions } from '../app.js';
+import { documentOnly, errorReplies, itemBatch, userBatch } from './schemas.js';
 
 const idParam = (name: string) =>
   ({
@@ -29,7 +30,15 @@ export const catalogRoutes = (o: AppOptions) => async (app: FastifyInstance) => 
   const { gu } = o;
   app.put(
     '/v1/items',
-    { schema: { summary: 'Upsert catalog items (batch)', tags: ['catalog'] } },
+    {
+      validatorCompiler: documentOnly,
+      schema: {
+        summary: 'Upsert catalog items (batch)',
+        tags: ['catalog'],
+        body: itemBatch,
+        response: errorReplies(400, 401, 403, 413),
+      },
+    },
     async (request, reply) => {
       const result = await gu.putItems(batchOf(request.body, 'items'));
       if (!result.valid.length)
@@ -41,7 +50,12 @@ export const catalogRoutes = (o: AppOptions) => async (app: FastifyInstance) => 
     '/v1/items/:itemId',
     {
       config: { access: 'public' },
-      schema: { summary: 'One catalog item', tags: ['catalog'], params: idParam('itemId') },
+      schema: {
+        summary: 'One catalog item',
+        tags: ['catalog'],
+        params: idParam('itemId'),
+        response: errorReplies(400, 401, 404, 429),
+      },
     },
     async (request) => {
       const item = gu.catalog.get(request.params.itemId);
@@ -68,6 +82,7 @@ export const catalogRoutes = (o: AppOptions) => async (app: FastifyInstance) => 
           },
           additionalProperties: false,
         },
+        response: errorReplies(400, 401, 429),
       },
     },
     async (request) => {
@@ -94,7 +109,11 @@ export const catalogRoutes = (o: AppOptions) => async (app: FastifyInstance) => 
     '/v1/categories',
     {
       config: { access: 'public' },
-      schema: { summary: 'Category tree of the available catalog, with item counts', tags: ['catalog'] },
+      schema: {
+        summary: 'Category tree of the available catalog, with item counts',
+        tags: ['catalog'],
+        response: errorReplies(401, 429),
+      },
     },
     async () => {
       // Nested counts by path: { name, count, children }, largest first at every level.
@@ -124,7 +143,14 @@ export const catalogRoutes = (o: AppOptions) => async (app: FastifyInstance) => 
   );
   app.delete<{ Params: { itemId: string } }>(
     '/v1/items/:itemId',
-    { schema: { summary: 'Mark an item unavailable', tags: ['catalog'], params: idParam('itemId') } },
+    {
+      schema: {
+        summary: 'Mark an item unavailable',
+        tags: ['catalog'],
+        params: idParam('itemId'),
+        response: errorReplies(400, 401, 403, 404),
+      },
+    },
     async (request, reply) => {
       await gu.deleteItem(request.params.itemId);
       return reply.status(204).send();
@@ -132,7 +158,15 @@ export const catalogRoutes = (o: AppOptions) => async (app: FastifyInstance) => 
   );
   app.put(
     '/v1/users',
-    { schema: { summary: 'Upsert users (personal data is stored encrypted)', tags: ['users'] } },
+    {
+      validatorCompiler: documentOnly,
+      schema: {
+        summary: 'Upsert users (personal data is stored encrypted)',
+        tags: ['users'],
+        body: userBatch,
+        response: errorReplies(400, 401, 403, 413),
+      },
+    },
     async (request) => {
       const result = await gu.putUsers(batchOf(request.body, 'users'));
       if (!result.valid.length)
@@ -147,6 +181,7 @@ export const catalogRoutes = (o: AppOptions) => async (app: FastifyInstance) => 
         summary: 'Erase a user: profile, personal data, events in every store, real-time state',
         tags: ['users'],
         params: idParam('userId'),
+        response: errorReplies(400, 401, 403, 404),
       },
     },
     async (request) => gu.deleteUser(request.params.userId),

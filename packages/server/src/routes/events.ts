@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { GuError, MAX_EVENTS_PER_BATCH, type IngestResult } from '@gu/core';
 import type { AppOptions } from '../app.js';
+import { clientOf, hasSecretKey } from '../auth.js';
 import { toHttpError } from '../errors.js';
+import { ClientBuckets } from '../token-bucket.js';
+import { documentOnly, errorReplies, eventBatch } from './schemas.js';
 
 const ingestResult = {
   type: 'object',
@@ -52,10 +55,12 @@ export const eventRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
     '/v1/events',
     {
       config: { access: 'public' },
+      validatorCompiler: documentOnly,
       schema: {
         summary: 'Send 1–500 events; valid ones are accepted even when others are rejected',
         tags: ['events'],
-        response: { 200: ingestResult },
+        body: eventBatch,
+        response: { 200: ingestResult, ...errorReplies(400, 401, 413, 429) },
       },
     },
     async (request) => {
@@ -66,6 +71,10 @@ export const eventRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
     },
   );
 
+  // The HTTP rate limit covers a stream's upgrade only: each message spends a token of its client's bucket,
+  // at the same rate, and one past it is refused on its own. The secret key is not throttled, as over HTTP.
+  const streamBuckets = new ClientBuckets(o.rateLimitPerMinute);
+
   // Messages are batches (`[...]` or `{ "id": "...", "events": [...] }`); each gets one reply carrying its id.
   app.get(
     '/v1/events/stream',
@@ -74,10 +83,15 @@ export const eventRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
       config: { access: 'public' },
       schema: { summary: 'Stream event batches', tags: ['events'] },
     },
-    (socket) => {
+    (socket, request) => {
+      const bucket =
+        o.rateLimitPerMinute > 0 && !hasSecretKey(o.keys, request)
+          ? streamBuckets.open(clientOf(request, o.internalToken), socket)
+          : undefined;
       socket.on('message', async (raw: Buffer) => {
         let id: unknown;
         try {
+          const wait = bucket?.take() ?? 0;
           let message: unknown;
           try {
             message = JSON.parse(raw.toString('utf8'));
@@ -85,6 +99,11 @@ export const eventRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
             throw new GuError('INVALID_REQUEST', 'the message is not JSON');
           }
           id = (message as { id?: unknown } | null)?.id;
+          if (wait > 0)
+            throw new GuError(
+              'RATE_LIMITED',
+              `more than ${o.rateLimitPerMinute} messages per minute; retry in ${Math.ceil(wait / 1000)} s`,
+            );
           const result = await ingest(message, 'websocket');
           socket.send(JSON.stringify({ ...(id === undefined ? {} : { id }), ...result }));
         } catch (error) {
