@@ -122,9 +122,9 @@ test('retention runs at once and then every period, logging only what it removed
   mock.timers.enable({ apis: ['setInterval'] });
   try {
     const results = [
-      { events: 12, partitions: ['2025-01-01'] },
-      { events: 0, partitions: [] },
-      { events: 3, partitions: [] },
+      { logged: 40, events: 12, partitions: ['2025-01-01'] },
+      { logged: 0, events: 0, partitions: [] },
+      { logged: 3, events: 0, partitions: [] },
     ];
     let calls = 0;
     const logged: unknown[] = [];

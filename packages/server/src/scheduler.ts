@@ -37,8 +37,8 @@ export function scheduleRetraining(
 }
 
 /**
- * Applies retention (Gu.expire: 30 days of the event store, 365 of the lake) now and then every hour: an
- * hour's worth of old events is a short delete, where a day's would hold the event loop up longer.
+ * Applies retention (Gu.expire: a week of the log, 30 days of the event store, 365 of the lake) now and then
+ * every hour: an hour's worth of old events is a short delete, where a day's would hold the event loop longer.
  */
 export function scheduleRetention(
   gu: Pick<Gu, 'expire'>,
@@ -47,7 +47,9 @@ export function scheduleRetention(
 ): () => void {
   const run = () =>
     gu.expire().then(
-      (expired) => (expired.events || expired.partitions.length) && log.info(expired, 'retention applied'),
+      (expired) =>
+        (expired.logged || expired.events || expired.partitions.length) &&
+        log.info(expired, 'retention applied'),
       (error) => log.error({ err: error }, 'retention failed'),
     );
   void run();

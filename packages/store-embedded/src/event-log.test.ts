@@ -88,3 +88,23 @@ test('an event that cannot be serialized rejects only its own append', async () 
   );
   await log.close();
 });
+
+test('trim walks a backlog larger than its chunk, yielding between chunks, and stops at the first newer event', async () => {
+  const log = open(await newDir());
+  const at = (k: number) => shopEvent(`e${k}`, { receivedAt: fixtures.T0 + k });
+  for (let k = 0; k < 12_000; k += 500) await log.append(Array.from({ length: 500 }, (_, j) => at(k + j)));
+  let turns = 0;
+  const counting = setInterval(() => turns++, 0);
+  const removed = await log.trim(fixtures.T0 + 11_000, 12_000);
+  clearInterval(counting);
+  assert.equal(removed, 11_000);
+  assert.ok(turns >= 1, 'the event loop ran between chunks');
+  assert.deepEqual(
+    (await log.read(0, 2)).map((e) => [e.offset, e.eventId]),
+    [
+      [11_001, 'e11000'],
+      [11_002, 'e11001'],
+    ],
+  );
+  await log.close();
+});

@@ -14,6 +14,9 @@ interface Waiter {
  * synchronous=FULL. Group commit: appends arriving while the event loop is busy (a commit blocks it) are
  * queued and committed together on the next turn, so concurrent small batches share one fsync.
  */
+/** Events examined and deleted per step of trim. */
+const TRIM_CHUNK = 5000;
+
 export class SqliteEventLog implements EventLog {
   /** Transactions committed: with group commit, far fewer than append calls. */
   commits = 0;
@@ -128,6 +131,32 @@ export class SqliteEventLog implements EventLog {
         return sessionIds.reduce((n, s) => n + bySession.run(s).changes, byUser.run(userId).changes);
       })
       .immediate();
+  }
+
+  /**
+   * Walks the oldest events a chunk at a time and deletes each chunk's prefix in a transaction of its own,
+   * yielding between chunks: an hour's worth of events or a first run's backlog never holds the event loop
+   * (and so serving) for long.
+   */
+  async trim(before: number, upTo: number): Promise<number> {
+    const oldest = this.db
+      .prepare<[number, number], [number, number]>(
+        "SELECT pos, json_extract(body, '$.receivedAt') FROM event_log WHERE pos <= ? ORDER BY pos LIMIT ?",
+      )
+      .raw();
+    const drop = this.db.transaction((last: number) => {
+      this.db.prepare('INSERT OR REPLACE INTO event_log_high (id, pos) VALUES (1, ?)').run(this.high.get());
+      return this.db.prepare('DELETE FROM event_log WHERE pos <= ?').run(last).changes;
+    }).immediate;
+    let removed = 0;
+    for (;;) {
+      const rows = oldest.all(upTo, TRIM_CHUNK);
+      let k = 0;
+      while (k < rows.length && rows[k][1] < before) k++;
+      if (k > 0) removed += drop(rows[k - 1][0]);
+      if (k < TRIM_CHUNK || this.closed) return removed;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   async close(): Promise<void> {

@@ -24,8 +24,20 @@ export interface EventLog {
   last(): Promise<number>;
   /** Erasure: removes every event of the user and of the sessions; resolves with how many. */
   erase(userId: string, sessionIds: readonly string[]): Promise<number>;
+  /**
+   * Retention: drops the oldest events, in offset order, up to the first received at or after `before` or
+   * past offset upTo (what the consumers have checkpointed); resolves with how many. Offsets are not reused.
+   */
+  trim(before: number, upTo: number): Promise<number>;
   close(): Promise<void>;
 }
+
+/**
+ * How long the log keeps events once they are processed (Kinesis keeps a stream's records 1 to 365 days): a
+ * consumer can replay a week, and an eventId is recognised as a duplicate for a week. One sent again after
+ * that is a new event in the log; the event store and training still keep it once.
+ */
+export const EVENT_LOG_RETENTION_MS = 7 * 86_400_000;
 
 /** The log in memory: for tests and for trying things out. Nothing survives the process. */
 export class MemoryEventLog implements EventLog {
@@ -61,6 +73,14 @@ export class MemoryEventLog implements EventLog {
       (e) => e.userId !== userId && !(e.sessionId && sessions.has(e.sessionId)),
     );
     return before - this.events.length;
+  }
+
+  async trim(before: number, upTo: number): Promise<number> {
+    let n = 0;
+    while (n < this.events.length && this.events[n].offset <= upTo && this.events[n].receivedAt < before) n++;
+    for (const e of this.events.slice(0, n)) this.ids.delete(e.eventId);
+    this.events = this.events.slice(n);
+    return n;
   }
 
   async close(): Promise<void> {}

@@ -33,6 +33,8 @@ export interface ProcessorOptions {
 export class StreamProcessor {
   /** Offset of the newest event processed. */
   position = 0;
+  /** The position last recorded (what a restart resumes from): the log before it may be trimmed. */
+  checkpointed = 0;
   /** Why the last pass woken by an append failed; undefined once a pass succeeds (readiness reports it). */
   failure?: string;
   /** Shopper state holds events up to this offset (rebuilt from the event store, then each event applied). */
@@ -63,6 +65,7 @@ export class StreamProcessor {
       this.stateUpTo = Math.max(this.stateUpTo, offset);
     }
     this.position = (await this.stores.meta.get<number>(POSITION_KEY)) ?? 0;
+    this.checkpointed = this.position;
     this.lastCheckpoint = this.now();
     await this.drain();
   }
@@ -173,7 +176,9 @@ export class StreamProcessor {
   async checkpoint(): Promise<void> {
     if (this.options.follower) return;
     await this.stores.lake.flush();
-    await this.stores.meta.set(POSITION_KEY, this.position);
+    const position = this.position;
+    await this.stores.meta.set(POSITION_KEY, position);
+    this.checkpointed = position;
     this.lastCheckpoint = this.now();
   }
 

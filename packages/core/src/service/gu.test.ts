@@ -518,7 +518,24 @@ describe('Gu: shoppers', () => {
     assert.equal(expired.events, before[0] + before[1]);
     assert.deepEqual(await timelines(), [0, 0, 1]);
     assert.deepEqual(await lakeUsers(), ['last-month', 'today']);
-    assert.deepEqual(await gu.expire(), { events: 0, partitions: [] }, 'nothing left to expire');
+    assert.equal(expired.logged, 0, 'the log keeps what was received this week');
+    assert.deepEqual(await gu.expire(), { logged: 0, events: 0, partitions: [] }, 'nothing left to expire');
+  });
+
+  test('expire drops from the log what is a week old and checkpointed, nothing the processor may replay', async () => {
+    const { gu, stores, clock } = await openShop({ history: false });
+    await ingestAndProcess(gu, activity({ userId: 'early' }, ['a1', 'a2']));
+    await gu.processor.checkpoint();
+    await ingestAndProcess(gu, activity({ userId: 'late' }, ['a3']));
+    clock.now = NOW + 8 * DAY;
+    assert.equal((await gu.expire()).logged, 2, 'the checkpointed events');
+    assert.deepEqual(
+      (await allLogged(stores)).map((e) => e.userId),
+      ['late'],
+    );
+    await gu.processor.checkpoint();
+    assert.equal((await gu.expire()).logged, 1);
+    assert.equal(await stores.log.last(), 3);
   });
 
   test('deleteUser of a user known only by events, and of one with no events', async () => {

@@ -12,7 +12,7 @@ import { GuError } from '../errors.js';
 import { LiveModel } from '../models/live-model.js';
 import { encodeModel } from '../models/model-package.js';
 import { DATA_LAKE_RETENTION_DAYS, dayOf } from '../ports/data-lake.js';
-import type { LoggedEvent } from '../ports/event-log.js';
+import { EVENT_LOG_RETENTION_MS, type LoggedEvent } from '../ports/event-log.js';
 import { EVENT_STORE_TTL_MS } from '../ports/event-store.js';
 import type { ModelVersion } from '../ports/model-store.js';
 import type { Stores } from '../ports/stores.js';
@@ -346,13 +346,15 @@ export class Gu {
 
   /**
    * Retention (PRODUCT.md §3): the event store keeps 30 days of events and the lake 365 days of partitions,
-   * the windows that the real-time state (rebuilt on start) and training read. Resolves with what went.
+   * the windows that the real-time state (rebuilt on start) and training read; the log keeps a week of what
+   * the processor has checkpointed past (EVENT_LOG_RETENTION_MS). Resolves with what went.
    */
-  async expire(): Promise<{ events: number; partitions: string[] }> {
+  async expire(): Promise<{ logged: number; events: number; partitions: string[] }> {
     const now = this.now();
+    const logged = await this.stores.log.trim(now - EVENT_LOG_RETENTION_MS, this.processor.checkpointed);
     const events = await this.stores.events.expire(now - EVENT_STORE_TTL_MS);
     const partitions = await this.stores.lake.expire(dayOf(now - DATA_LAKE_RETENTION_DAYS * 86_400_000));
-    return { events, partitions };
+    return { logged, events, partitions };
   }
 
   // ── Filters ───────────────────────────────────────────────────────────────────────────────────────────

@@ -134,5 +134,31 @@ export function eventLogConformance(name: string, make: () => Promise<EventLog>)
       );
       assert.equal(await log.last(), 3);
     });
+
+    test('trim drops the oldest events up to the first received since `before` or past upTo', async (log) => {
+      const at = (eventId: string, hours: number) =>
+        shopEvent(eventId, { receivedAt: T0 + hours * 3_600_000 });
+      await log.append([at('a', 0), at('b', 1), at('c', 2), at('d', 1), at('e', 5)]);
+      assert.equal(await log.trim(T0 + 2 * 3_600_000, 1), 1, 'only what consumers are past');
+      assert.deepEqual(
+        (await log.read(0, 10)).map((e) => e.eventId),
+        ['b', 'c', 'd', 'e'],
+      );
+      assert.equal(await log.trim(T0 + 2 * 3_600_000, 10), 1, 'in offset order, up to the first not older');
+      assert.deepEqual(
+        (await log.read(0, 10)).map((e) => e.offset),
+        [3, 4, 5],
+      );
+      assert.equal(await log.trim(T0 + 9 * 3_600_000, 10), 3);
+      assert.equal(await log.last(), 5, 'offsets are not reused');
+      assert.deepEqual(await log.append([at('a', 6), at('f', 6)]), { appended: 2, duplicates: [] });
+      assert.deepEqual(
+        (await log.read(0, 10)).map((e) => [e.offset, e.eventId]),
+        [
+          [6, 'a'],
+          [7, 'f'],
+        ],
+      );
+    });
   });
 }
