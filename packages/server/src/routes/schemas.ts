@@ -17,7 +17,8 @@ export const documentOnly: FastifySchemaCompiler<unknown> = ({ httpPart, url }) 
 const id = { type: 'string', minLength: 1, maxLength: 256 } as const;
 const text = (maxLength: number) => ({ type: 'string', maxLength }) as const;
 const timestamp = {
-  description: 'Epoch milliseconds or ISO-8601 (a date-time without an offset is UTC)',
+  description:
+    'Epoch milliseconds or ISO-8601 (a date-time without an offset is UTC); events: from 2000-01-01 to a day ahead',
   oneOf: [
     { type: 'integer', minimum: 1 },
     { type: 'string', format: 'date-time' },
