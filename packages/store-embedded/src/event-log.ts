@@ -9,14 +9,14 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
+/** Events examined and deleted per step of trim. */
+const TRIM_CHUNK = 5000;
+
 /**
  * The durable event log in SQLite. append resolves only after its transaction is committed with
  * synchronous=FULL. Group commit: appends arriving while the event loop is busy (a commit blocks it) are
  * queued and committed together on the next turn, so concurrent small batches share one fsync.
  */
-/** Events examined and deleted per step of trim. */
-const TRIM_CHUNK = 5000;
-
 export class SqliteEventLog implements EventLog {
   /** Transactions committed: with group commit, far fewer than append calls. */
   commits = 0;
@@ -127,7 +127,7 @@ export class SqliteEventLog implements EventLog {
     const bySession = this.db.prepare('DELETE FROM event_log WHERE session_id = ?');
     return this.db
       .transaction(() => {
-        this.db.prepare('INSERT OR REPLACE INTO event_log_high (id, pos) VALUES (1, ?)').run(this.high.get());
+        this.keepHigh();
         return sessionIds.reduce((n, s) => n + bySession.run(s).changes, byUser.run(userId).changes);
       })
       .immediate();
@@ -145,7 +145,7 @@ export class SqliteEventLog implements EventLog {
       )
       .raw();
     const drop = this.db.transaction((last: number) => {
-      this.db.prepare('INSERT OR REPLACE INTO event_log_high (id, pos) VALUES (1, ?)').run(this.high.get());
+      this.keepHigh();
       return this.db.prepare('DELETE FROM event_log WHERE pos <= ?').run(last).changes;
     }).immediate;
     let removed = 0;
@@ -157,6 +157,11 @@ export class SqliteEventLog implements EventLog {
       if (k < TRIM_CHUNK || this.closed) return removed;
       await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  /** Records the highest offset given, before events are deleted: the next append continues above it. */
+  private keepHigh(): void {
+    this.db.prepare('INSERT OR REPLACE INTO event_log_high (id, pos) VALUES (1, ?)').run(this.high.get());
   }
 
   async close(): Promise<void> {

@@ -20,11 +20,11 @@ export function findDemoData(): string | undefined {
  * ingest path. Seeding again with the same shiftTo changes nothing: items are upserts, and events keep their
  * eventIds (basket and product), so the log stores each once.
  */
-export async function seedDemo(
+async function seedDemo(
   gu: Gu,
   dir: string,
-  progress = new Progress(),
-  shiftTo = Date.now() - 3_600_000,
+  progress: Progress,
+  shiftTo: number,
 ): Promise<{ items: number; events: number }> {
   progress.start('reading the demo shop', 1);
   const { items, events, quality } = await parseCompleteJourney(
