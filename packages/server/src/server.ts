@@ -26,7 +26,8 @@ export async function createServer(
   const served = replica ? relayServed() : undefined;
   // The app's logger, once there is an app: Gu reports through it.
   const built: { app?: FastifyInstance } = {};
-  const stores = openStores(config.store, config.secret);
+  // A replica only reads what the writer stores; every other server consumes the log, one at a time.
+  const stores = openStores(config.store, config.secret, replica ? undefined : 'a Gu server');
   const gu = await Gu.open(stores, {
     deadlineMs: config.deadlineMs,
     onModelError: (error) => {

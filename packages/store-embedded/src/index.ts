@@ -1,5 +1,6 @@
 export { openEmbeddedStores, type EmbeddedOptions, type EmbeddedStores } from './stores.js';
 export { SharedDb, openDb } from './db.js';
+export { DataDirInUseError, lockWriter } from './writer-lock.js';
 export { Sealer, deriveKey } from './crypto.js';
 export { SqliteEventLog } from './event-log.js';
 export { SqliteEventStore } from './event-store.js';

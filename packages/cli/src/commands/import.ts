@@ -1,6 +1,7 @@
 import { basename, extname } from 'node:path';
 import { Command } from 'commander';
 import { delimitedRows, EVENT_TYPES, type Gu } from '@gu/core';
+import { DataDirInUseError } from '@gu/store-embedded';
 import { loadDataset } from '../io/datasets.js';
 import { withGu } from '../io/gu.js';
 import { readLines } from '../io/lines.js';
@@ -148,7 +149,8 @@ export const importCommand = new Command('import')
     if (!['items', 'users', 'interactions'].includes(kind))
       throw new Error(`unknown kind ${kind}: use items, users or interactions`);
     const progress = new Progress();
-    // Events reach the lake, and so training, through a writer's processor.
+    // Events reach the lake, and so training, through a writer's processor; a running server would not see
+    // what another process writes (it holds the catalog and the shoppers' state in memory).
     await withGu(flags.data, 'writer', async (gu) => {
       const summary =
         kind === 'interactions'
@@ -162,5 +164,10 @@ export const importCommand = new Command('import')
         for (const e of summary.examples) console.log(`  rejected: ${JSON.stringify(e)}`);
       }
       if (summary.accepted === 0 && summary.rejected > 0) process.exitCode = 1;
+    }).catch((error: unknown) => {
+      if (!(error instanceof DataDirInUseError)) throw error;
+      throw new Error(
+        `${error.message}. Stop it first, or send the data to the running server: PUT /v1/items, PUT /v1/users, POST /v1/events`,
+      );
     });
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +64,16 @@ function writeDemo(dir: string, baskets: boolean): void {
           lines.push(`${h},1,${h * 10 + b},${product},1,2.5,0.5,0,0,${b},2017-03-${day} 10:00:00`);
         }
   writeFileSync(join(dir, 'transactions_sample.csv'), lines.join('\n'));
+}
+
+/** `gu import users` of one shopper into the data directory. */
+function importUsers(data: string) {
+  const file = join(data, '..', 'one-user.jsonl');
+  writeFileSync(file, '{"userId":"lan"}\n');
+  return spawnSync(process.execPath, [main, 'import', 'users', file, '--data', data], {
+    encoding: 'utf8',
+    env: { ...process.env, GU_SECRET: SECRET },
+  });
 }
 
 const meta = async (data: string, key: string) => {
@@ -154,6 +164,30 @@ describe('gu start seeds the demo shop once, resuming a seeding cut short', () =
         assert.doesNotMatch(stdout, /seeding/);
       }
       assert.equal((await meta(own, 'demo/seeded')).items, 1);
+    },
+  );
+
+  test(
+    'one writer per data directory: a second start and an import beside a server are refused, naming it',
+    { timeout: 180_000 },
+    async () => {
+      const data = join(dir, 'data');
+      const run = start(data, join(dir, 'demo'));
+      await run.url;
+      try {
+        const second = await start(data, join(dir, 'demo')).exited;
+        assert.equal(second.code, 1);
+        assert.match(second.stderr, /data directory .* is in use by a Gu server \(process \d+, since /);
+        assert.match(second.stderr, /another --data directory/);
+        const importing = importUsers(data);
+        assert.equal(importing.status, 1);
+        assert.match(importing.stderr, /in use by a Gu server .*POST \/v1\/events/);
+      } finally {
+        assert.equal((await run.stop()).code, 0);
+      }
+      const importing = importUsers(data);
+      assert.equal(importing.status, 0, importing.stderr);
+      assert.match(importing.stdout, /users: 1 imported/);
     },
   );
 });

@@ -10,6 +10,7 @@ import {
   webPlugin,
   type ServerConfig,
 } from '@gu/server';
+import { DataDirInUseError } from '@gu/store-embedded';
 import { portNumber, positiveInt } from '../io/args.js';
 import { demoPending, findDemoData, setUpDemo } from '../io/demo.js';
 import { Progress } from '../io/progress.js';
@@ -75,7 +76,14 @@ export const startCommand = new Command('start')
       console.error(banner(cluster.url, config, web));
       return;
     }
-    const server = await startServer(config, [webPlugin({ dir: web, publicKey: config.publicKey })], member);
+    const server = await startServer(
+      config,
+      [webPlugin({ dir: web, publicKey: config.publicKey })],
+      member,
+    ).catch((error: unknown) => {
+      if (!(error instanceof DataDirInUseError)) throw error;
+      throw new Error(`${error.message}. Stop it first, or start this one with another --data directory`);
+    });
     const { gu, app } = server;
     // A replica serves what its writer seeded.
     const pending = member?.role === 'replica' || !flags.demo ? undefined : await demoPending(gu);

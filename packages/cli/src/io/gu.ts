@@ -1,10 +1,27 @@
 import { closeStores, Gu, type Stores } from '@gu/core';
 import { loadConfig, openStores } from '@gu/server';
 
-/** Runs a command's work on the stores of a data directory, and closes them whatever the work does. */
-export async function withStores<T>(data: string, work: (stores: Stores) => Promise<T>): Promise<T> {
+/**
+ * How a command opens Gu beside a server that may be running on the same data directory. A `writer` consumes
+ * the log into the event store and the lake and saves the processor's position, as the server does: only a
+ * command that must put events into the lake itself (import) is one, and the writer lock keeps it from
+ * running beside a server. A `follower` reads the stores and writes only what its use case writes (model
+ * versions, promotions), leaving the log to the server, which sees promotions through its own sync.
+ */
+export type Role = 'writer' | 'follower';
+
+/**
+ * Runs a command's work on the stores of a data directory, and closes them whatever the work does. A writer
+ * holds the directory's writer lock meanwhile: it fails at once, saying who holds it, beside a server.
+ */
+export async function withStores<T>(
+  data: string,
+  work: (stores: Stores) => Promise<T>,
+  role: Role = 'follower',
+): Promise<T> {
   const config = loadConfig({ store: `sqlite:${data}` });
-  const stores = openStores(config.store, config.secret);
+  const command = `gu ${process.argv.slice(2).join(' ')}`.trim();
+  const stores = openStores(config.store, config.secret, role === 'writer' ? command : undefined);
   try {
     return await work(stores);
   } finally {
@@ -13,26 +30,21 @@ export async function withStores<T>(data: string, work: (stores: Stores) => Prom
 }
 
 /**
- * How a command opens Gu beside a server that may be running on the same data directory. A `writer` consumes
- * the log into the event store and the lake and saves the processor's position, as the server does: only a
- * command that must put events into the lake itself (import) is one, and it must not run beside a server. A
- * `follower` reads the stores and writes only what its use case writes (model versions, promotions), leaving
- * the log to the server, which sees promotions through its own sync.
- */
-export type Role = 'writer' | 'follower';
-
-/**
  * Runs a command's work on Gu opened over a data directory, without the server, and closes it (the processor,
  * with a writer's checkpoint, then the stores) whatever the work does. The CLI serves no shopper, so no home
  * lists are prepared.
  */
 export async function withGu<T>(data: string, role: Role, work: (gu: Gu) => Promise<T>): Promise<T> {
-  return withStores(data, async (stores) => {
-    const gu = await Gu.open(stores, { follower: role === 'follower', homeListThreads: 0 });
-    try {
-      return await work(gu);
-    } finally {
-      await gu.close();
-    }
-  });
+  return withStores(
+    data,
+    async (stores) => {
+      const gu = await Gu.open(stores, { follower: role === 'follower', homeListThreads: 0 });
+      try {
+        return await work(gu);
+      } finally {
+        await gu.close();
+      }
+    },
+    role,
+  );
 }
