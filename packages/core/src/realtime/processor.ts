@@ -182,6 +182,17 @@ export class StreamProcessor {
     this.lastCheckpoint = this.now();
   }
 
+  /**
+   * The log offset the lake is complete up to, for training: a writer's position, once a checkpoint has
+   * flushed the lake; for a follower, the position its writer last recorded, which the writer records only
+   * after flushing the lake (what it processed since may still be in its memory, unwritten).
+   */
+  async lakeCompleteUpTo(): Promise<number> {
+    if (this.options.follower) return (await this.stores.meta.get<number>(POSITION_KEY)) ?? 0;
+    await this.checkpoint();
+    return this.position;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     await this.running;

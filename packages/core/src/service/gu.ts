@@ -558,7 +558,6 @@ export class Gu {
     if (this.training) throw new GuError('TRAINING_RUNNING');
     const run = async (): Promise<TrainingReport> => {
       await this.processor.drain();
-      await this.processor.checkpoint();
       // An option given as undefined (an absent flag) keeps its default instead of erasing it.
       const o: TrainingOptions = {
         ...options,
@@ -566,7 +565,7 @@ export class Gu {
         now: options.now ?? this.now(),
         // The processor keeps running while the lake is read: the watermark must be a point the lake is
         // complete up to, or events landing in partitions already read would be neither trained on nor replayed.
-        upTo: this.processor.position,
+        upTo: await this.processor.lakeCompleteUpTo(),
       };
       const data = await loadTrainingData(this.stores, o);
       await this.stores.meta.set(`quality/${new Date(this.now()).toISOString()}`, data.quality);

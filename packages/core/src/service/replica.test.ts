@@ -106,4 +106,23 @@ describe('Gu: serving replicas', () => {
     for (const req of REQUESTS) replica.recommend(req);
     assert.deepEqual(served, ['home', 'pdp', 'cart']);
   });
+
+  test('a follower trains on what its writer recorded as in the lake; later events are replayed, not lost', async () => {
+    const { writer, replica } = await writerAndReplica();
+    const recorded = writer.processor.checkpointed;
+    await writer.ingest(
+      ['b1', 'b2'].map((itemId) => ({
+        eventId: eventId(),
+        eventType: 'view' as const,
+        userId: 'u0',
+        itemId,
+        timestamp: NOW - HOUR,
+      })),
+    );
+    await writer.processor.wake();
+    // Processed by the writer, not yet recorded: it may still hold them in memory, outside the lake.
+    assert.ok(writer.processor.position > recorded);
+    const report = await replica.train({ ...FAST_TRAINING, recipes: ['popular'], promote: 'never' });
+    assert.equal(report.versions[0].watermark, recorded);
+  });
 });
