@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -183,6 +183,13 @@ describe('gu import, train and models on a data directory', () => {
     const generator = gu('bench', 'serve', '--rate', '1000', '--load-generator', 'wrk');
     assert.notEqual(generator.code, 0);
     assert.match(generator.stderr, /leave out --load-generator/);
+    const nowhere = join(dir, 'nowhere');
+    for (const args of [['models', 'list'], ['models', 'rollback', 'popular'], ['train']]) {
+      const run = gu(...args, '--data', nowhere);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /no Gu data in .*nowhere: gu start --data .* creates it/);
+    }
+    assert.equal(existsSync(nowhere), false, 'reading a directory did not create it');
   });
 
   test('imports a file without timestamps (user item item …) in order, recent enough to train on', () => {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { closeStores, Gu, type Stores } from '@gu/core';
 import { loadConfig, openStores } from '@gu/server';
 
@@ -12,13 +14,19 @@ export type Role = 'writer' | 'follower';
 
 /**
  * Runs a command's work on the stores of a data directory, and closes them whatever the work does. A writer
- * holds the directory's writer lock meanwhile: it fails at once, saying who holds it, beside a server.
+ * holds the directory's writer lock meanwhile: it fails at once, saying who holds it, beside a server. A
+ * follower only reads a shop: the directory must hold one.
  */
 export async function withStores<T>(
   data: string,
   work: (stores: Stores) => Promise<T>,
   role: Role = 'follower',
 ): Promise<T> {
+  // Reading a directory that holds no shop would create one, keys and all, to report that it is empty.
+  if (role === 'follower' && !existsSync(join(data, 'gu.db')))
+    throw new Error(
+      `no Gu data in ${data}: gu start --data ${data} or gu import … --data ${data} creates it (--data chooses the directory)`,
+    );
   const config = loadConfig({ store: `sqlite:${data}` });
   const command = `gu ${process.argv.slice(2).join(' ')}`.trim();
   const stores = openStores(config.store, config.secret, role === 'writer' ? command : undefined);
