@@ -9,6 +9,7 @@ import {
 } from '@gu/core';
 import type { AppOptions } from '../app.js';
 import { toHttpError } from '../errors.js';
+import { errorReplies } from './schemas.js';
 
 interface Job {
   id: string;
@@ -49,6 +50,7 @@ export const adminRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
         summary: 'Model versions, newest first, with the serving one per recipe',
         tags: ['admin'],
         querystring: { type: 'object', properties: { recipe: { type: 'string', enum: [...RECIPE_NAMES] } } },
+        response: errorReplies(400, 401, 403),
       },
     },
     async (request) => {
@@ -62,12 +64,25 @@ export const adminRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
   );
   app.post<{ Params: { id: string } }>(
     '/v1/admin/models/:id/promote',
-    { schema: { summary: 'Serve this version (atomic swap)', tags: ['admin'] } },
+    {
+      schema: {
+        summary: 'Serve this version (atomic swap)',
+        tags: ['admin'],
+        response: errorReplies(401, 403, 404),
+      },
+    },
     async (request) => ({ serving: await gu.promote(request.params.id) }),
   );
   app.post<{ Params: { recipe: RecipeName } }>(
     '/v1/admin/recipes/:recipe/rollback',
-    { schema: { summary: 'Serve the previous version of a recipe', tags: ['admin'], params: recipeParam } },
+    {
+      schema: {
+        summary: 'Serve the previous version of a recipe',
+        tags: ['admin'],
+        params: recipeParam,
+        response: errorReplies(400, 401, 403, 409),
+      },
+    },
     async (request) => ({ serving: await gu.rollback(request.params.recipe) }),
   );
 
@@ -88,6 +103,7 @@ export const adminRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
           },
           additionalProperties: false,
         },
+        response: errorReplies(400, 401, 403, 409),
       },
     },
     async (request, reply) => {
@@ -121,14 +137,16 @@ export const adminRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
   );
   app.get(
     '/v1/admin/training',
-    { schema: { summary: 'Training jobs of this process', tags: ['admin'] } },
+    {
+      schema: { summary: 'Training jobs of this process', tags: ['admin'], response: errorReplies(401, 403) },
+    },
     async () => ({
       jobs: [...jobs.values()].reverse(),
     }),
   );
   app.get<{ Params: { id: string } }>(
     '/v1/admin/training/:id',
-    { schema: { summary: 'One training job', tags: ['admin'] } },
+    { schema: { summary: 'One training job', tags: ['admin'], response: errorReplies(401, 403, 404) } },
     async (request) => {
       const job = jobs.get(request.params.id);
       if (!job) throw new GuError('NOT_FOUND', `no training job ${request.params.id}`);
@@ -136,9 +154,11 @@ export const adminRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
     },
   );
 
-  app.get('/v1/admin/filters', { schema: { summary: 'Named filters', tags: ['admin'] } }, async () => ({
-    filters: gu.listFilters(),
-  }));
+  app.get(
+    '/v1/admin/filters',
+    { schema: { summary: 'Named filters', tags: ['admin'], response: errorReplies(401, 403) } },
+    async () => ({ filters: gu.listFilters() }),
+  );
   app.put<{ Params: { name: string }; Body: Partial<Omit<FilterDefinition, 'name'>> }>(
     '/v1/admin/filters/:name',
     {
@@ -154,13 +174,14 @@ export const adminRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
           },
           additionalProperties: false,
         },
+        response: errorReplies(400, 401, 403),
       },
     },
     async (request) => gu.putFilter({ include: [], exclude: [], ...request.body, name: request.params.name }),
   );
   app.delete<{ Params: { name: string } }>(
     '/v1/admin/filters/:name',
-    { schema: { summary: 'Delete a filter', tags: ['admin'] } },
+    { schema: { summary: 'Delete a filter', tags: ['admin'], response: errorReplies(401, 403, 404) } },
     async (request, reply) => {
       await gu.deleteFilter(request.params.name);
       return reply.status(204).send();
@@ -177,20 +198,27 @@ export const adminRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
           properties: { window: { type: 'integer', minimum: 1, maximum: 1440, default: 60 } },
           additionalProperties: false,
         },
+        response: errorReplies(400, 401, 403),
       },
     },
     async (request) => gu.kpis.report(request.query.window),
   );
   app.get(
     '/v1/admin/data-quality',
-    { schema: { summary: 'Data-quality reports of trainings', tags: ['admin'] } },
+    {
+      schema: {
+        summary: 'Data-quality reports of trainings',
+        tags: ['admin'],
+        response: errorReplies(401, 403),
+      },
+    },
     async () => ({
       reports: (await gu.qualityReports()).map(([at, report]) => ({ at, report })).reverse(),
     }),
   );
   app.get(
     '/v1/admin/status',
-    { schema: { summary: 'Processor, models, cache', tags: ['admin'] } },
+    { schema: { summary: 'Processor, models, cache', tags: ['admin'], response: errorReplies(401, 403) } },
     async () => ({
       ...(await gu.status()),
       cache: gu.cacheStats,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { GuError, PLACEMENTS, type Placement, type Recommendations, type RecommendedItem } from '@gu/core';
 import type { AppOptions } from '../app.js';
 import { itemsJson, recommendationsJson } from './answer-json.js';
+import { errorReplies } from './schemas.js';
 
 const id = { type: 'string', minLength: 1, maxLength: 256 } as const;
 const n = { type: 'integer', minimum: 1, maximum: 100, default: 10 } as const;
@@ -21,11 +22,17 @@ const itemsReply = { type: 'object', properties: { items: scoredItems } } as con
 
 /**
  * The serving answers' schemas document them (OpenAPI); their JSON is written by answer-json.ts, which
- * costs a fraction of a compiled fast-json-stringify serializer on these shapes.
+ * costs a fraction of a compiled fast-json-stringify serializer on these shapes. Error replies, documented
+ * by errorReplies, are written whole.
  */
-const writeRecommendations = () => (answer: unknown) => recommendationsJson(answer as Recommendations);
-const writeItems = () => (reply: unknown) =>
-  `{"items":${itemsJson((reply as { items: RecommendedItem[] }).items)}}`;
+const answerWriter =
+  (write: (answer: unknown) => string) =>
+  ({ httpStatus }: { httpStatus?: string }) =>
+    httpStatus === '200' ? write : (error: unknown) => JSON.stringify(error);
+const writeRecommendations = answerWriter((answer) => recommendationsJson(answer as Recommendations));
+const writeItems = answerWriter(
+  (reply) => `{"items":${itemsJson((reply as { items: RecommendedItem[] }).items)}}`,
+);
 
 interface RecommendationQuery {
   userId?: string;
@@ -92,6 +99,7 @@ export const recommendationRoutes = (o: AppOptions) => async (app: FastifyInstan
               items: scoredItems,
             },
           },
+          ...errorReplies(400, 401, 404, 429),
         },
       },
     },
@@ -135,7 +143,7 @@ export const recommendationRoutes = (o: AppOptions) => async (app: FastifyInstan
           tags: ['recommendations'],
           params: itemParams,
           querystring: nQuery,
-          response: { 200: itemsReply },
+          response: { 200: itemsReply, ...errorReplies(400, 401, 404, 429) },
         },
       },
       (request) => ({ items: list(request.params.itemId, request.query.n) }),
@@ -158,7 +166,7 @@ export const recommendationRoutes = (o: AppOptions) => async (app: FastifyInstan
             },
             additionalProperties: false,
           },
-          response: { 200: itemsReply },
+          response: { 200: itemsReply, ...errorReplies(400, 401, 429) },
         },
       },
       (request) => ({ items: gu.top(recipe, request.query.n, request.query.category) }),
@@ -181,7 +189,7 @@ export const recommendationRoutes = (o: AppOptions) => async (app: FastifyInstan
           required: ['itemIds'],
           additionalProperties: false,
         },
-        response: { 200: itemsReply },
+        response: { 200: itemsReply, ...errorReplies(400, 401, 413, 429) },
       },
     },
     (request) => {

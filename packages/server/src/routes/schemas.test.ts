@@ -67,6 +67,24 @@ describe('the OpenAPI document and the batch routes', () => {
       ['/v1/items/{itemId}', 'delete', ['400', '401', '403', '404']],
       ['/v1/users/{userId}', 'delete', ['400', '401', '403', '404']],
       ['/v1/categories', 'get', ['401', '429']],
+      ['/v1/recommendations', 'get', ['400', '401', '404', '429']],
+      ['/v1/items/{itemId}/similar', 'get', ['400', '401', '404', '429']],
+      ['/v1/items/{itemId}/bought-together', 'get', ['400', '401', '404', '429']],
+      ['/v1/popular', 'get', ['400', '401', '429']],
+      ['/v1/trending', 'get', ['400', '401', '429']],
+      ['/v1/rank', 'post', ['400', '401', '413', '429']],
+      ['/v1/admin/models', 'get', ['400', '401', '403']],
+      ['/v1/admin/models/{id}/promote', 'post', ['401', '403', '404']],
+      ['/v1/admin/recipes/{recipe}/rollback', 'post', ['400', '401', '403', '409']],
+      ['/v1/admin/training', 'post', ['400', '401', '403', '409']],
+      ['/v1/admin/training', 'get', ['401', '403']],
+      ['/v1/admin/training/{id}', 'get', ['401', '403', '404']],
+      ['/v1/admin/filters', 'get', ['401', '403']],
+      ['/v1/admin/filters/{name}', 'put', ['400', '401', '403']],
+      ['/v1/admin/filters/{name}', 'delete', ['401', '403', '404']],
+      ['/v1/admin/kpis', 'get', ['400', '401', '403']],
+      ['/v1/admin/data-quality', 'get', ['401', '403']],
+      ['/v1/admin/status', 'get', ['401', '403']],
     ];
     for (const [path, method, statuses] of expected) {
       const { responses } = paths[path][method];
@@ -152,6 +170,22 @@ describe('the OpenAPI document and the batch routes', () => {
     const users = await call('PUT', '/v1/users', [{ userId: 'u1', attributes: 'none' }]);
     assert.equal(users.statusCode, 400);
     assert.equal((users.json() as { error: { details: unknown[] } }).error.details.length, 1);
+  });
+
+  it("writes the serving routes' errors whole beside their hand-written answers", async () => {
+    const get = async (url: string) => {
+      const res = await app.inject({ method: 'GET', url, headers: { 'x-api-key': PUBLIC } });
+      return [res.statusCode, (res.json() as { error: { code: string; message: string } }).error] as const;
+    };
+    const [status, error] = await get('/v1/recommendations?userId=u1&filter=nope');
+    assert.deepEqual([status, error.code], [404, 'UNKNOWN_FILTER']);
+    assert.match(error.message, /no filter named nope/);
+    assert.deepEqual((await get('/v1/items/nope/similar'))[1].code, 'UNKNOWN_ITEM');
+    const [badN, invalid] = await get('/v1/popular?n=0');
+    assert.deepEqual([badN, invalid.code], [400, 'INVALID_REQUEST']);
+    assert.match(invalid.message, /must be >= 1/);
+    const answer = await app.inject({ url: '/v1/popular?n=3', headers: { 'x-api-key': PUBLIC } });
+    assert.deepEqual(Object.keys(answer.json() as object), ['items']);
   });
 
   it('documentOnly refuses to stand in for a querystring or params check', async () => {

@@ -137,7 +137,8 @@ const MEANING = {
   400: 'INVALID_REQUEST, or INVALID_EVENTS when no event of a batch is valid (the reasons in details)',
   401: 'UNAUTHORIZED: no API key, or an unknown one',
   403: 'FORBIDDEN: the public key may not do this, it needs the secret key',
-  404: 'UNKNOWN_ITEM or UNKNOWN_USER',
+  404: 'UNKNOWN_ITEM, UNKNOWN_USER, UNKNOWN_FILTER, UNKNOWN_MODEL or NOT_FOUND: what the request names is not there',
+  409: 'NO_MODEL, NO_PREVIOUS_MODEL or TRAINING_RUNNING: not now, as things stand',
   413: 'PAYLOAD_TOO_LARGE: a batch past its limit, or a body past 2 MB',
   429: 'RATE_LIMITED: too many requests a minute from this client (never with the secret key)',
 } as const;
