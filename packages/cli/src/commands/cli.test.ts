@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Stores } from '@gu/core';
 import { openEmbeddedStores } from '@gu/store-embedded';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 
 /** The built `gu` command, run as a shop's operator would (given up on, code null, after two minutes). */
 const main = new URL('../main.js', import.meta.url).pathname;
@@ -71,6 +72,65 @@ describe('gu import, train and models on a data directory', () => {
     assert.deepEqual([first.read, first.accepted, first.duplicates], [480, 480, 0]);
     const again = json(gu('import', 'interactions', join(dir, 'events.csv'), '--data', data, '--json'));
     assert.deepEqual([again.accepted, again.duplicates], [0, 480]);
+  });
+
+  test("imports Parquet: another shop's lake partitions as interactions; items and users by column, the rest attributes", async () => {
+    const other = join(dir, 'from-parquet');
+    const parts = readdirSync(join(data, 'lake'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.parquet'))
+      .map((f) => join(data, 'lake', f));
+    let events = 0;
+    for (const part of parts) {
+      const summary = json(gu('import', 'interactions', part, '--data', other, '--json'));
+      assert.equal(summary.rejected, 0, JSON.stringify(summary.examples));
+      events += summary.accepted;
+    }
+    assert.equal(events, 480, "every event of the first shop's lake");
+
+    const parquet = (name: string, columns: [string, string, unknown[]][]) => {
+      const file = join(dir, name);
+      const columnData = columns.map(([column, type, data]) => ({
+        name: column,
+        type,
+        data,
+        nullable: true,
+      }));
+      writeFileSync(file, new Uint8Array(parquetWriteBuffer({ columnData } as never)));
+      return file;
+    };
+    const items = parquet('items.parquet', [
+      ['itemId', 'STRING', ['p1', 'p2', '']],
+      ['title', 'STRING', ['Cà phê sữa', 'Trà đào', 'no id']],
+      ['price', 'DOUBLE', [29_000, 35_000, 1]],
+      ['stock', 'INT64', [3n, 0n, 1n]],
+      ['createdAt', 'TIMESTAMP', [new Date(Date.UTC(2026, 0, 2)), null, null]],
+    ]);
+    const imported = json(gu('import', 'items', items, '--data', other, '--json'));
+    assert.deepEqual([imported.accepted, imported.rejected], [2, 1]);
+    const users = parquet('users.parquet', [
+      ['userId', 'STRING', ['lan']],
+      ['email', 'STRING', ['lan@example.vn']],
+      ['segment', 'STRING', ['vip']],
+    ]);
+    assert.equal(json(gu('import', 'users', users, '--data', other, '--json')).accepted, 1);
+    const stores = openEmbeddedStores(other, { secret: 'cli-test-secret' });
+    try {
+      const p1 = await stores.catalog.get('p1');
+      assert.deepEqual(
+        [p1?.title, p1?.price, p1?.createdAt, p1?.attributes],
+        ['Cà phê sữa', 29_000, Date.UTC(2026, 0, 2), { stock: 3 }],
+      );
+      const lan = await stores.users.get('lan');
+      assert.deepEqual([lan?.personal?.email, lan?.attributes], ['lan@example.vn', { segment: 'vip' }]);
+    } finally {
+      await stores.close();
+    }
+
+    const notParquet = join(dir, 'not.parquet');
+    writeFileSync(notParquet, 'user_id,item_id\nu1,i1\n');
+    const refused = gu('import', 'interactions', notParquet, '--data', other);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^gu: .*not\.parquet is not a Parquet file Gu can read: /m);
   });
 
   test('trains versions with offline metrics and promotes them; the gate holds a second, equal training only if worse', () => {

@@ -1,8 +1,12 @@
-import { basename, extname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import { Command } from 'commander';
 import { delimitedRows, EVENT_TYPES, type Gu } from '@gu/core';
 import { DataDirInUseError } from '@gu/store-embedded';
 import { loadDataset } from '../io/datasets.js';
+import { apiRecord, parquetRows } from '../io/parquet.js';
 import { withGu } from '../io/gu.js';
 import { readLines } from '../io/lines.js';
 import { Progress } from '../io/progress.js';
@@ -18,8 +22,15 @@ interface Summary {
   examples: unknown[];
 }
 
-/** Items or users as JSON Lines in the API's shape, or items as CSV (item_id,title,categories,price,…). */
+/**
+ * Items or users in the API's shape as JSON Lines, as Parquet tables (a column per field, other columns
+ * taken as attributes: apiRecord), or items as CSV (item_id,title,categories,price,…).
+ */
 async function* records(file: string, kind: 'items' | 'users'): AsyncGenerator<unknown> {
+  if (extname(file).toLowerCase() === '.parquet') {
+    for await (const row of parquetRows(file)) yield apiRecord(row, kind);
+    return;
+  }
   if (kind === 'items' && extname(file).toLowerCase() === '.csv') {
     const names = {
       itemId: ['item_id', 'itemid', 'product_id', 'sku'],
@@ -89,7 +100,21 @@ async function importRecords(
   return summary;
 }
 
-/** Interactions in any dataset format, sent through ingest with ids derived from the row, so re-imports are no-ops. */
+/**
+ * Interactions in any dataset format, sent through ingest with ids derived from the file's content and the
+ * row, so re-importing a file, under any name, is a no-op, and files of one name in several folders (a
+ * lake's daily part-00000.parquet) are each imported.
+ */
+/** A short digest of a file's bytes (of each file, in name order, for a folder). */
+async function contentDigest(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  const files = (await stat(path)).isDirectory()
+    ? (await readdir(path)).sort().map((name) => join(path, name))
+    : [path];
+  for (const file of files) for await (const chunk of createReadStream(file)) hash.update(chunk);
+  return hash.digest('hex').slice(0, 16);
+}
+
 async function importInteractions(gu: Gu, file: string, progress: Progress): Promise<Summary> {
   const { interactions: d, quality } = await loadDataset(file);
   if (!quality.passes)
@@ -105,7 +130,7 @@ async function importInteractions(gu: Gu, file: string, progress: Progress): Pro
     rejected: 0,
     examples: [],
   };
-  const source = basename(file);
+  const source = await contentDigest(file);
   // Files without timestamps give positions: those events are placed in order in the milliseconds just
   // before the import, inside the windows that training and the real-time state read (and the API takes no
   // event from before 2000).
@@ -141,7 +166,7 @@ export const importCommand = new Command('import')
   .argument('<kind>', 'items | users | interactions')
   .argument(
     '<file>',
-    'items: CSV or JSON Lines; users: JSON Lines; interactions: CSV, JSON Lines or `user item …` lines',
+    'items: CSV, JSON Lines or Parquet; users: JSON Lines or Parquet; interactions: CSV, JSON Lines, Parquet or `user item …` lines',
   )
   .option('--data <dir>', 'data directory', './data')
   .option('--json', 'print the summary as JSON')

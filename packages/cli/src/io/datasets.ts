@@ -3,6 +3,7 @@ import { extname, join } from 'node:path';
 import {
   IdIndex,
   parseInteractionsCsv,
+  parseInteractionRecords,
   parseInteractionsJsonl,
   parseItemsCsv,
   parseSessionDataset,
@@ -12,8 +13,9 @@ import {
   type Interactions,
 } from '@gu/core';
 import { readLines } from './lines.js';
+import { parquetRows } from './parquet.js';
 
-export const DATASET_FORMATS = ['csv', 'jsonl', 'sequences', 'sessions'] as const;
+export const DATASET_FORMATS = ['csv', 'jsonl', 'parquet', 'sequences', 'sessions'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 
 export interface LoadedDataset {
@@ -26,7 +28,8 @@ export interface LoadedDataset {
 
 /**
  * Recognises the shared datasets' own formats: a directory with train_sessions.txt and test.tsv (Diginetica in
- * the SR-GNN format), a .jsonl file, a text file of `user item item …` lines (Beauty.txt), else the CSV contract.
+ * the SR-GNN format), a .jsonl file, a .parquet file (a Gu lake partition, say), a text file of
+ * `user item item …` lines (Beauty.txt), else the CSV contract.
  */
 export function detectFormat(path: string): DatasetFormat {
   if (statSync(path).isDirectory()) {
@@ -35,6 +38,7 @@ export function detectFormat(path: string): DatasetFormat {
   }
   const ext = extname(path).toLowerCase();
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  if (ext === '.parquet') return 'parquet';
   const head = readFileSync(path, { encoding: 'utf8', flag: 'r' }).slice(0, 4096).split('\n')[0] ?? '';
   return /^\s*\S+(\s+\S+)+\s*$/.test(head) && !/[,;\t]/.test(head) && !/[a-z]_?id/i.test(head)
     ? 'sequences'
@@ -53,6 +57,9 @@ export async function loadDataset(
       readLines(join(path, 'test.tsv')),
     );
     loaded = { format, interactions: train, cases, quality };
+  } else if (format === 'parquet') {
+    const { data, quality } = await parseInteractionRecords(parquetRows(path));
+    loaded = { format, interactions: data, quality };
   } else {
     const parse = { csv: parseInteractionsCsv, jsonl: parseInteractionsJsonl, sequences: parseUserSequences }[
       format

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventCode } from '../../domain/events.js';
 import type { Interactions } from '../interactions.js';
-import { parseInteractionsJsonl } from './interactions-jsonl.js';
+import { parseInteractionRecords, parseInteractionsJsonl, Unreadable } from './interactions-jsonl.js';
 
 async function* linesOf(...lines: string[]) {
   yield* lines;
@@ -59,4 +59,22 @@ test('malformed lines are rejected with reasons, never thrown', async () => {
     { reason: 'unknown eventType 7', count: 1, firstLine: 11 },
   ]);
   assert.equal(quality.invalid, 10);
+});
+
+test('records read from a columnar file: 64-bit integers and dates as their values', async () => {
+  async function* records() {
+    yield { user_id: 12n, item_id: 'i1', timestamp: new Date(T), event_type: 'view' };
+    yield { userId: 'u2', itemId: 99n, timestamp: BigInt(T / 1000), eventType: 'purchase', orderId: 5n };
+    yield new Unreadable('row group 2 could not be decoded');
+    yield { userId: 'u3', itemId: 'i1', timestamp: new Date(Number.NaN) };
+  }
+  const { data, quality } = await parseInteractionRecords(records());
+  assert.deepEqual(rows(data), [
+    ['12', 'i1', T, EventCode.view, -1],
+    ['u2', '99', T, EventCode.purchase, 0],
+  ]);
+  assert.deepEqual(quality.errors, [
+    { reason: 'row group 2 could not be decoded', count: 1, firstLine: 3 },
+    { reason: 'timestamp is not epoch seconds, epoch ms or ISO-8601', count: 1, firstLine: 4 },
+  ]);
 });
