@@ -99,17 +99,18 @@ describe('gu import, train and models on a data directory', () => {
       return file;
     };
     const items = parquet('items.parquet', [
-      ['itemId', 'STRING', ['p1', 'p2', '']],
-      ['title', 'STRING', ['Cà phê sữa', 'Trà đào', 'no id']],
+      ['product_id', 'STRING', ['p1', 'p2', '']],
+      ['name', 'STRING', ['Cà phê sữa', 'Trà đào', 'no id']],
+      ['category', 'STRING', ['Đồ uống > Cà phê', null, null]],
       ['price', 'DOUBLE', [29_000, 35_000, 1]],
       ['stock', 'INT64', [3n, 0n, 1n]],
-      ['createdAt', 'TIMESTAMP', [new Date(Date.UTC(2026, 0, 2)), null, null]],
+      ['created_at', 'TIMESTAMP', [new Date(Date.UTC(2026, 0, 2)), null, null]],
     ]);
     const imported = json(gu('import', 'items', items, '--data', other, '--json'));
     assert.deepEqual([imported.accepted, imported.rejected], [2, 1]);
     const users = parquet('users.parquet', [
-      ['userId', 'STRING', ['lan']],
-      ['email', 'STRING', ['lan@example.vn']],
+      ['user_id', 'STRING', ['lan']],
+      ['Email', 'STRING', ['lan@example.vn']],
       ['segment', 'STRING', ['vip']],
     ]);
     assert.equal(json(gu('import', 'users', users, '--data', other, '--json')).accepted, 1);
@@ -117,8 +118,8 @@ describe('gu import, train and models on a data directory', () => {
     try {
       const p1 = await stores.catalog.get('p1');
       assert.deepEqual(
-        [p1?.title, p1?.price, p1?.createdAt, p1?.attributes],
-        ['Cà phê sữa', 29_000, Date.UTC(2026, 0, 2), { stock: 3 }],
+        [p1?.title, p1?.categories, p1?.price, p1?.createdAt, p1?.attributes],
+        ['Cà phê sữa', ['Đồ uống', 'Cà phê'], 29_000, Date.UTC(2026, 0, 2), { stock: 3 }],
       );
       const lan = await stores.users.get('lan');
       assert.deepEqual([lan?.personal?.email, lan?.attributes], ['lan@example.vn', { segment: 'vip' }]);

@@ -23,8 +23,8 @@ interface Summary {
 }
 
 /**
- * Items or users in the API's shape as JSON Lines, as Parquet tables (a column per field, other columns
- * taken as attributes: apiRecord), or items as CSV (item_id,title,categories,price,…).
+ * Items or users in the API's shape as JSON Lines, as Parquet tables (a column per field, the rest taken as
+ * attributes: apiRecord), or items as CSV (item_id,title,categories,price,…).
  */
 async function* records(file: string, kind: 'items' | 'users'): AsyncGenerator<unknown> {
   if (extname(file).toLowerCase() === '.parquet') {

@@ -22,26 +22,51 @@ export async function* parquetRows(path: string): AsyncGenerator<Record<string, 
 const plain = (v: unknown): unknown =>
   typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.getTime() : Array.isArray(v) ? v.map(plain) : v;
 
-const ITEM_FIELDS = new Set(['itemId', 'title', 'categories', 'price', 'currency', 'brand', 'imageUrl']);
-const ITEM_FIELDS_TOO = ['createdAt', 'available'];
-const PERSONAL_FIELDS = new Set(['email', 'name', 'phone']);
+/** Column names (lower case, without _ - or spaces) of the API's fields, as shops' exports name them. */
+const ITEM_COLUMNS: Record<string, string> = {
+  itemid: 'itemId',
+  productid: 'itemId',
+  sku: 'itemId',
+  title: 'title',
+  name: 'title',
+  categories: 'categories',
+  category: 'categories',
+  price: 'price',
+  currency: 'currency',
+  brand: 'brand',
+  imageurl: 'imageUrl',
+  image: 'imageUrl',
+  createdat: 'createdAt',
+  available: 'available',
+};
+const USER_COLUMNS: Record<string, string> = {
+  userid: 'userId',
+  customerid: 'userId',
+  createdat: 'createdAt',
+};
+/** A user's personal data, which the user store keeps encrypted. */
+const PERSONAL_COLUMNS: Record<string, string> = { email: 'email', name: 'name', phone: 'phone' };
 
 /**
- * A flat row of a table (a column per field) in the API's shape: the API's own fields as they are, the
- * personal ones (email, name, phone, for users) under personal, where they are encrypted, and every other
- * column among the attributes. Empty cells are left out.
+ * A flat row of a table (a column per field) in the API's shape: the API's fields by their names or the
+ * names shops' exports give them (item_id, product_id, sku, category…), a category path in one text split
+ * at > | /, a user's email, name and phone under personal (stored encrypted), and every other column among
+ * the attributes. Empty cells are left out.
  */
 export function apiRecord(row: Record<string, unknown>, kind: 'items' | 'users'): Record<string, unknown> {
-  const own =
-    kind === 'items' ? new Set([...ITEM_FIELDS, ...ITEM_FIELDS_TOO]) : new Set(['userId', 'createdAt']);
+  const fields = kind === 'items' ? ITEM_COLUMNS : USER_COLUMNS;
   const record: Record<string, unknown> = {};
   const attributes: Record<string, unknown> = {};
   const personal: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(row)) {
+  for (const [column, value] of Object.entries(row)) {
     if (value === null || value === undefined) continue;
-    if (own.has(name)) record[name] = plain(value);
-    else if (kind === 'users' && PERSONAL_FIELDS.has(name)) personal[name] = plain(value);
-    else attributes[name] = plain(value);
+    const key = column.toLowerCase().replace(/[_\s-]/g, '');
+    const field = fields[key];
+    if (field === 'categories' && typeof value === 'string')
+      record.categories = value.split(/\s*[>|/]\s*/).filter(Boolean);
+    else if (field) record[field] = plain(value);
+    else if (kind === 'users' && PERSONAL_COLUMNS[key]) personal[PERSONAL_COLUMNS[key]] = plain(value);
+    else attributes[column] = plain(value);
   }
   if (Object.keys(attributes).length) record.attributes = attributes;
   if (Object.keys(personal).length) record.personal = personal;
