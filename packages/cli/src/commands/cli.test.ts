@@ -86,6 +86,28 @@ describe('gu import, train and models on a data directory', () => {
       events += summary.accepted;
     }
     assert.equal(events, 480, "every event of the first shop's lake");
+    const logged = async (dataDir: string) => {
+      const stores = openEmbeddedStores(dataDir, { secret: 'cli-test-secret' });
+      try {
+        return await stores.log.read(0, 10_000);
+      } finally {
+        await stores.close();
+      }
+    };
+    const moved = await logged(other);
+    assert.deepEqual(
+      moved.map((e) => e.eventId).sort(),
+      (await logged(data)).map((e) => e.eventId).sort(),
+      'the events kept their ids',
+    );
+    // The same events exported as JSON Lines are duplicates of what the lake brought.
+    const exported = join(dir, 'export.jsonl');
+    writeFileSync(
+      exported,
+      moved.map((e) => JSON.stringify({ ...e, offset: undefined, receivedAt: undefined })).join('\n'),
+    );
+    const again = json(gu('import', 'interactions', exported, '--data', other, '--json'));
+    assert.deepEqual([again.accepted, again.duplicates], [0, 480]);
 
     const parquet = (name: string, columns: [string, string, unknown[]][]) => {
       const file = join(dir, name);

@@ -3,10 +3,19 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { Command } from 'commander';
-import { delimitedRows, EVENT_TYPES, type Gu } from '@gu/core';
+import {
+  delimitedRows,
+  EVENT_TYPES,
+  QualityCounter,
+  Unreadable,
+  validateEvent,
+  type DataQuality,
+  type Gu,
+  type IngestResult,
+} from '@gu/core';
 import { DataDirInUseError } from '@gu/store-embedded';
-import { loadDataset } from '../io/datasets.js';
-import { apiRecord, parquetRows } from '../io/parquet.js';
+import { detectFormat, loadDataset } from '../io/datasets.js';
+import { apiEvent, apiRecord, parquetRows } from '../io/parquet.js';
 import { withGu } from '../io/gu.js';
 import { readLines } from '../io/lines.js';
 import { Progress } from '../io/progress.js';
@@ -100,11 +109,32 @@ async function importRecords(
   return summary;
 }
 
-/**
- * Interactions in any dataset format, sent through ingest with ids derived from the file's content and the
- * row, so re-importing a file, under any name, is a no-op, and files of one name in several folders (a
- * lake's daily part-00000.parquet) are each imported.
- */
+/** Refuses a file whose rows are not valid enough to train on (DataQuality.passes), saying why. */
+function passGate(file: string, quality: DataQuality): void {
+  if (!quality.passes)
+    throw new Error(
+      `${file} failed the data quality gate (${(quality.validShare * 100).toFixed(1)}% valid): ${JSON.stringify(quality.errors.slice(0, 5))}`,
+    );
+}
+
+const interactionsSummary = (file: string, read: number): Summary => ({
+  kind: 'interactions',
+  file,
+  read,
+  accepted: 0,
+  duplicates: 0,
+  rejected: 0,
+  examples: [],
+});
+
+/** Adds what ingest made of a batch to the summary. */
+function count(summary: Summary, result: IngestResult): void {
+  summary.accepted += result.accepted - result.duplicates;
+  summary.duplicates += result.duplicates;
+  summary.rejected += result.rejected.length;
+  summary.examples.push(...result.rejected.slice(0, 5 - summary.examples.length));
+}
+
 /** A short digest of a file's bytes (of each file, in name order, for a folder). */
 async function contentDigest(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -115,22 +145,25 @@ async function contentDigest(path: string): Promise<string> {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * Interactions in any dataset format. A file of the API's events (JSON Lines or Parquet whose first record
+ * names its eventId, a Gu lake partition among them) is ingested event by event as it is: ids, sessions,
+ * prices, searches and impressions kept, so an event met again in another export is a duplicate. Any other
+ * becomes interactions sent through ingest with ids derived from the file's content and the row. Either
+ * way re-importing a file, under any name, is a no-op, and files of one name in several folders (a lake's
+ * daily part-00000.parquet) are each imported.
+ */
 async function importInteractions(gu: Gu, file: string, progress: Progress): Promise<Summary> {
-  const { interactions: d, quality } = await loadDataset(file);
-  if (!quality.passes)
-    throw new Error(
-      `${file} failed the data quality gate (${(quality.validShare * 100).toFixed(1)}% valid): ${JSON.stringify(quality.errors.slice(0, 5))}`,
-    );
-  const summary: Summary = {
-    kind: 'interactions',
-    file,
-    read: d.item.length,
-    accepted: 0,
-    duplicates: 0,
-    rejected: 0,
-    examples: [],
-  };
+  const format = detectFormat(file);
   const source = await contentDigest(file);
+  if (format === 'jsonl' || format === 'parquet') {
+    const first = await eventRecords(file, format).next();
+    if (!first.done && !(first.value instanceof Unreadable) && typeof first.value.eventId === 'string')
+      return importEvents(gu, file, format, source, progress);
+  }
+  const { interactions: d, quality } = await loadDataset(file, format);
+  passGate(file, quality);
+  const summary = interactionsSummary(file, d.item.length);
   // Files without timestamps give positions: those events are placed in order in the milliseconds just
   // before the import, inside the windows that training and the real-time state read (and the API takes no
   // event from before 2000).
@@ -149,13 +182,82 @@ async function importInteractions(gu: Gu, file: string, progress: Progress): Pro
         timestamp: d.time[r] + shift,
         ...(d.basket[r] >= 0 ? { orderId: `import:${source}:${d.basket[r]}` } : {}),
       });
-    const result = await gu.ingest(events);
-    summary.accepted += result.accepted - result.duplicates;
-    summary.duplicates += result.duplicates;
-    summary.rejected += result.rejected.length;
-    summary.examples.push(...result.rejected.slice(0, 5 - summary.examples.length));
+    count(summary, await gu.ingest(events));
     progress.update(Math.min(d.item.length, start + 500));
   }
+  await gu.processor.drain();
+  progress.stop();
+  return summary;
+}
+
+/** The records of a file of events, parsed (JSON Lines) or as the API takes them (Parquet: apiEvent). */
+async function* eventRecords(
+  file: string,
+  format: 'jsonl' | 'parquet',
+): AsyncGenerator<Record<string, unknown> | Unreadable> {
+  if (format === 'parquet') {
+    for await (const row of parquetRows(file)) yield apiEvent(row);
+    return;
+  }
+  for await (const line of readLines(file)) {
+    if (!line.trim()) continue;
+    try {
+      const e: unknown = JSON.parse(line);
+      yield e && typeof e === 'object' && !Array.isArray(e)
+        ? (e as Record<string, unknown>)
+        : new Unreadable('not a JSON object');
+    } catch {
+      yield new Unreadable('not valid JSON');
+    }
+  }
+}
+
+/**
+ * The API's events of a file, checked against the data quality gate first (as loadDataset's are), then
+ * ingested 500 at a time; one without an eventId gets one derived from the file's content and its place.
+ */
+async function importEvents(
+  gu: Gu,
+  file: string,
+  format: 'jsonl' | 'parquet',
+  source: string,
+  progress: Progress,
+): Promise<Summary> {
+  const withId = (record: Record<string, unknown>, at: number) => ({
+    eventId: `import:${source}:${at}`,
+    ...record,
+  });
+  const quality = new QualityCounter();
+  const now = Date.now();
+  let place = 0;
+  for await (const record of eventRecords(file, format)) {
+    place++;
+    if (record instanceof Unreadable) {
+      quality.reject(record.reason, place);
+      continue;
+    }
+    const checked = validateEvent(withId(record, place), now);
+    if (checked.ok) quality.ok();
+    else quality.reject(checked.errors.map((e) => `${e.path} ${e.message}`).join('; '), place);
+  }
+  passGate(file, quality.report());
+  const summary = interactionsSummary(file, place);
+  progress.start('importing events', place);
+  let batch: unknown[] = [];
+  let sent = 0;
+  const flush = async () => {
+    count(summary, await gu.ingest(batch));
+    progress.update((sent += batch.length));
+    batch = [];
+  };
+  place = 0;
+  for await (const record of eventRecords(file, format)) {
+    place++;
+    if (record instanceof Unreadable) summary.rejected++;
+    else batch.push(withId(record, place));
+    if (batch.length === 500) await flush();
+  }
+  if (batch.length) await flush();
   await gu.processor.drain();
   progress.stop();
   return summary;

@@ -72,3 +72,27 @@ export function apiRecord(row: Record<string, unknown>, kind: 'items' | 'users')
   if (Object.keys(personal).length) record.personal = personal;
   return record;
 }
+
+/** Fields of a lake partition that the server sets, not the sender: the log's offset and the receive time. */
+const SERVER_FIELDS = new Set(['offset', 'receivedAt']);
+
+/**
+ * A row of events (a Gu lake partition's, say) as the API takes an event: empty cells and what the server
+ * sets left out, a context held as JSON text parsed.
+ */
+export function apiEvent(row: Record<string, unknown>): Record<string, unknown> {
+  const event: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(row)) {
+    if (value === null || value === undefined || SERVER_FIELDS.has(field)) continue;
+    event[field] = field === 'context' && typeof value === 'string' ? parseJson(value) : plain(value);
+  }
+  return event;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text; // left for the API's validation to name
+  }
+}
