@@ -70,10 +70,11 @@ export async function parseInteractionRecords(
 
 /** Interactions as JSON Lines, one event per line (parseInteractionRecords); blank lines are passed over. */
 export function parseInteractionsJsonl(lines: AsyncIterable<string>): Promise<ParsedInteractions> {
-  return parseInteractionRecords(jsonRecords(lines));
+  return parseInteractionRecords(jsonLineRecords(lines));
 }
 
-async function* jsonRecords(lines: AsyncIterable<string>): AsyncGenerator<InteractionRecord> {
+/** Each line as a JSON object, Unreadable (not JSON, not an object), or undefined when blank. */
+export async function* jsonLineRecords(lines: AsyncIterable<string>): AsyncGenerator<InteractionRecord> {
   for await (const line of lines) {
     if (!line.trim()) {
       yield undefined;
