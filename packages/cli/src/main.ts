@@ -20,4 +20,7 @@ const program = new Command('gu')
 program.parseAsync().catch((error: unknown) => {
   console.error(`gu: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
+  // A cluster's process (gu start --workers) that failed to start: its channel to the supervisor would keep
+  // it running, and the supervisor waiting for it (letting go of the channel ends it with code 0).
+  if (process.connected) process.exit(1);
 });

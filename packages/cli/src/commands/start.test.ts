@@ -10,8 +10,8 @@ const main = new URL('../main.js', import.meta.url).pathname;
 const SECRET = 'start-test-secret';
 
 /** A running `gu start`: its URL once it serves, and how it ended with everything it printed. */
-function start(data: string, demo: string) {
-  const child = spawn(process.execPath, [main, 'start', '--data', data, '--port', '0'], {
+function start(data: string, demo: string, ...flags: string[]) {
+  const child = spawn(process.execPath, [main, 'start', '--data', data, '--port', '0', ...flags], {
     env: {
       ...process.env,
       GU_SECRET: SECRET,
@@ -179,6 +179,11 @@ describe('gu start seeds the demo shop once, resuming a seeding cut short', () =
         assert.equal(second.code, 1);
         assert.match(second.stderr, /data directory .* is in use by a Gu server \(process \d+, since /);
         assert.match(second.stderr, /another --data directory/);
+        // A cluster's writer refused the same way ends the cluster, not waits forever.
+        const cluster = await start(data, join(dir, 'demo'), '--workers', '2').exited;
+        assert.equal(cluster.code, 1);
+        assert.match(cluster.stderr, /in use by a Gu server/);
+        assert.match(cluster.stderr, /the writer \(pid \d+\) exited \(code 1\); stopping Gu/);
         const importing = importUsers(data);
         assert.equal(importing.status, 1);
         assert.match(importing.stderr, /in use by a Gu server .*POST \/v1\/events/);
