@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -236,7 +238,7 @@ describe('gu import, train and models on a data directory', () => {
     assert.deepEqual(await writerState(), before);
   });
 
-  test('refuses bad arguments with a clear message', () => {
+  test('refuses bad arguments with a clear message', async () => {
     const kind = gu('import', 'orders', join(dir, 'events.csv'), '--data', data);
     assert.equal(kind.code, 1);
     assert.match(kind.stderr, /unknown kind orders/);
@@ -254,6 +256,16 @@ describe('gu import, train and models on a data directory', () => {
       assert.notEqual(run.code, 0);
       assert.match(run.stderr, new RegExp(`--port must be a whole number from 0 to 65535, not "${port}"`));
     }
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const port = String((taken.address() as AddressInfo).port);
+    const busy = gu('start', '--data', data, '--no-demo', '--host', '127.0.0.1', '--port', port);
+    taken.close();
+    assert.equal(busy.code, 1);
+    assert.match(
+      busy.stderr,
+      new RegExp(`port ${port} on 127.0.0.1 is taken by another program: choose another`),
+    );
     const envPort = guWith({ GU_PORT: '70000' }, 'start', '--data', data, '--no-demo');
     assert.equal(envPort.code, 1);
     assert.match(envPort.stderr, /GU_PORT must be a whole number from 0 to 65535, not "70000"/);

@@ -81,8 +81,13 @@ export const startCommand = new Command('start')
       [webPlugin({ dir: web, publicKey: config.publicKey })],
       member,
     ).catch((error: unknown) => {
-      if (!(error instanceof DataDirInUseError)) throw error;
-      throw new Error(`${error.message}. Stop it first, or start this one with another --data directory`);
+      if (error instanceof DataDirInUseError)
+        throw new Error(`${error.message}. Stop it first, or start this one with another --data directory`);
+      if ((error as { code?: string }).code === 'EADDRINUSE')
+        throw new Error(
+          `port ${config.port} on ${config.host} is taken by another program: choose another with --port (or GU_PORT)`,
+        );
+      throw error;
     });
     const { gu, app } = server;
     // A replica serves what its writer seeded.
