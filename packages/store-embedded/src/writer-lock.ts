@@ -24,20 +24,19 @@ export class DataDirInUseError extends Error {
 
 /**
  * Takes the data directory's writer lock for `what` (words naming the writer, for the message another one
- * gets), or throws DataDirInUseError; returns its release. Only one process
- * may consume the event log into the event store, the lake and the processor's position: a second would
- * process every event twice. Readers (serving replicas, gu train, gu models) take no lock.
+ * gets), or throws DataDirInUseError; returns its release. Only one process may consume the event log into
+ * the event store, the lake and the processor's position: a second would process every event twice. Readers
+ * (serving replicas, gu train, gu models) take no lock.
  *
  * The lock is SQLite's own exclusive lock on `writer.lock`, held by an open connection in exclusive locking
- * mode: the kernel releases it when the process ends, however it ends (kill -9 included), so a lock is never
- * left behind by a crash, as a file holding a process id is. That file (`writer.json`) is only what the error
- * message names.
+ * mode: the kernel releases it when the process ends, however it ends (kill -9 included), where a file of
+ * process ids outlives a crash. Such a file (`writer.json`) is written beside it only for the message.
  */
 export function lockWriter(dir: string, what: string): () => void {
   const db = new Database(join(dir, 'writer.lock'), { timeout: 0 });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
-    // A write takes the exclusive lock; in exclusive locking mode the commit keeps it.
+    // BEGIN EXCLUSIVE takes the exclusive lock at once; in exclusive locking mode the commit keeps it.
     db.exec('BEGIN EXCLUSIVE; COMMIT');
   } catch (error) {
     db.close();
