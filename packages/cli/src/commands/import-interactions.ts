@@ -56,6 +56,16 @@ function count(summary: Summary, result: IngestResult): void {
   summary.examples.push(...result.rejected.slice(0, 5 - summary.examples.length));
 }
 
+/** The .parquet files under a folder, sorted by path; none for a file. */
+async function parquetParts(path: string): Promise<string[]> {
+  if (!(await stat(path)).isDirectory()) return [];
+  const files = await readdir(path, { recursive: true, encoding: 'utf8' });
+  return files
+    .filter((f) => f.endsWith('.parquet'))
+    .sort()
+    .map((f) => join(path, f));
+}
+
 /** A short digest of a file's bytes (of each file, in name order, for a folder). */
 async function contentDigest(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -72,9 +82,20 @@ async function contentDigest(path: string): Promise<string> {
  * prices, searches and impressions kept, so an event met again in another export is a duplicate. Any other
  * becomes interactions sent through ingest with ids derived from the file's content and the row. Either
  * way re-importing a file, under any name, is a no-op, and files of one name in several folders (a lake's
- * daily part-00000.parquet) are each imported.
+ * daily part-00000.parquet) are each imported. A folder of Parquet files imports them all.
  */
 export async function importInteractions(gu: Gu, file: string, progress: Progress): Promise<Summary> {
+  // A folder of Parquet parts (a Gu lake, say): every part, in the order of their paths (days, then parts).
+  const parts = await parquetParts(file);
+  if (parts.length) {
+    const total = interactionsSummary(file, 0);
+    for (const part of parts) {
+      const summary = await importInteractions(gu, part, progress);
+      for (const key of ['read', 'accepted', 'duplicates', 'rejected'] as const) total[key] += summary[key];
+      total.examples.push(...summary.examples.slice(0, 5 - total.examples.length));
+    }
+    return total;
+  }
   const format = detectFormat(file);
   const source = await contentDigest(file);
   if (format === 'jsonl' || format === 'parquet') {

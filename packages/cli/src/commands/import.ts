@@ -91,7 +91,7 @@ export const importCommand = new Command('import')
   .argument('<kind>', 'items | users | interactions')
   .argument(
     '<file>',
-    'items: CSV, JSON Lines or Parquet; users: JSON Lines or Parquet; interactions: CSV, JSON Lines, Parquet or `user item …` lines',
+    'items: CSV, JSON Lines or Parquet; users: JSON Lines or Parquet; interactions: CSV, JSON Lines, Parquet (or a folder of them, such as a Gu lake) or `user item …` lines',
   )
   .option('--data <dir>', 'data directory', './data')
   .option('--json', 'print the summary as JSON')
