@@ -21,6 +21,15 @@ const guWith = (env: Record<string, string>, ...args: string[]) => {
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 };
 const gu = (...args: string[]) => guWith({}, ...args);
+/** Runs work on a data directory's stores, opened beside no server, and closes them. */
+async function withStores<T>(data: string, work: (stores: Stores) => Promise<T>): Promise<T> {
+  const stores = openEmbeddedStores(data, { secret: 'cli-test-secret' });
+  try {
+    return await work(stores);
+  } finally {
+    await stores.close();
+  }
+}
 const json = (run: ReturnType<typeof gu>) => {
   assert.equal(run.code, 0, run.stderr);
   return JSON.parse(run.stdout);
@@ -80,17 +89,12 @@ describe('gu import, train and models on a data directory', () => {
     const other = join(dir, 'from-parquet');
     // The whole lake in one command: every daily part.
     const lake = json(gu('import', 'interactions', join(data, 'lake'), '--data', other, '--json'));
-    assert.deepEqual([lake.read, lake.rejected], [480, 0]);
-    const events = lake.accepted;
-    assert.equal(events, 480, "every event of the first shop's lake");
-    const logged = async (dataDir: string) => {
-      const stores = openEmbeddedStores(dataDir, { secret: 'cli-test-secret' });
-      try {
-        return await stores.log.read(0, 10_000);
-      } finally {
-        await stores.close();
-      }
-    };
+    assert.deepEqual(
+      [lake.read, lake.accepted, lake.rejected],
+      [480, 480, 0],
+      "every event of the first shop's lake",
+    );
+    const logged = (dataDir: string) => withStores(dataDir, (stores) => stores.log.read(0, 10_000));
     const moved = await logged(other);
     assert.deepEqual(
       moved.map((e) => e.eventId).sort(),
@@ -133,8 +137,7 @@ describe('gu import, train and models on a data directory', () => {
       ['segment', 'STRING', ['vip']],
     ]);
     assert.equal(json(gu('import', 'users', users, '--data', other, '--json')).accepted, 1);
-    const stores = openEmbeddedStores(other, { secret: 'cli-test-secret' });
-    try {
+    await withStores(other, async (stores) => {
       const p1 = await stores.catalog.get('p1');
       assert.deepEqual(
         [p1?.title, p1?.categories, p1?.price, p1?.createdAt, p1?.attributes],
@@ -142,9 +145,7 @@ describe('gu import, train and models on a data directory', () => {
       );
       const lan = await stores.users.get('lan');
       assert.deepEqual([lan?.personal?.email, lan?.attributes], ['lan@example.vn', { segment: 'vip' }]);
-    } finally {
-      await stores.close();
-    }
+    });
 
     const notParquet = join(dir, 'not.parquet');
     writeFileSync(notParquet, 'user_id,item_id\nu1,i1\n');
@@ -189,23 +190,15 @@ describe('gu import, train and models on a data directory', () => {
   });
 
   test('models and train leave the log to the server: nothing replayed into the stores, no position saved', async () => {
-    const withStores = async <T>(work: (stores: Stores) => Promise<T>) => {
-      const stores = openEmbeddedStores(data, { secret: 'cli-test-secret' });
-      try {
-        return await work(stores);
-      } finally {
-        await stores.close();
-      }
-    };
     /** What only the log's one writer (a running server) may change. */
     const writerState = () =>
-      withStores(async (stores) => ({
+      withStores(data, async (stores) => ({
         position: await stores.meta.get('processor.position'),
         timeline: await stores.events.timeline('u:live', 10),
         lake: readdirSync(join(data, 'lake'), { recursive: true }).sort(),
       }));
     // Events a running server has accepted and not yet checkpointed: the log runs ahead of its position.
-    await withStores((stores) =>
+    await withStores(data, (stores) =>
       stores.log.append(
         [1, 2, 3].map((k) => ({
           eventId: `live-${k}`,
