@@ -34,14 +34,24 @@ export class KeyTable {
   private used = 0;
   private deadChars = 0;
   private count = 0;
+  /**
+   * The last key get() found and its value: a request asks for its shopper more than once (the answer cache's
+   * key, then the model's query), and each lookup in a million entries is a hash over the key and three reads
+   * at random places of the table. Any change forgets it.
+   */
+  private lastKey: string | undefined;
+  private lastValue = 0;
 
   get size(): number {
     return this.count;
   }
 
   get(key: string): number | undefined {
+    if (key === this.lastKey) return this.lastValue;
     const b = this.bucketOf(key, hashOf(key));
-    return b === NONE ? undefined : this.records[(this.buckets[b] - 1) * FIELDS + VALUE];
+    if (b === NONE) return undefined;
+    this.lastKey = key;
+    return (this.lastValue = this.records[(this.buckets[b] - 1) * FIELDS + VALUE]);
   }
 
   has(key: string): boolean {
@@ -51,6 +61,7 @@ export class KeyTable {
   set(key: string, value: number): this {
     if ((value | 0) !== value || value < 0)
       throw new RangeError(`a key table holds integers in [0, 2^31), not ${value}`);
+    this.lastKey = undefined;
     const hash = hashOf(key);
     const b = this.bucketOf(key, hash);
     if (b !== NONE) {
@@ -72,6 +83,7 @@ export class KeyTable {
   }
 
   delete(key: string): boolean {
+    this.lastKey = undefined;
     const b = this.bucketOf(key, hashOf(key));
     if (b === NONE) return false;
     const r = (this.buckets[b] - 1) * FIELDS;
