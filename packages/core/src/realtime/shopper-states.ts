@@ -60,6 +60,7 @@ class Block {
 }
 
 const EMPTY_CART: ReadonlyMap<string, number> = new Map();
+const NO_ITEMS = new Int32Array(0);
 
 const ITEM_EVENT_CODES = new Set<number>([
   EventCode.view,
@@ -159,9 +160,14 @@ export class ShopperStates {
       items[k] = indices.of(b.item[at]);
       types[k] = b.type[at];
     }
-    const cart: number[] = [];
-    this.carts.forEach(b.cart[s], (item) => cart.push(indices.of(item)));
-    return { items, types, cart: Int32Array.from(cart), version: b.version[s] };
+    // Most shoppers have nothing in the cart: no list, closure or array is made for them.
+    let cart = NO_ITEMS;
+    if (b.cart[s] !== NO_NODE) {
+      const own: number[] = [];
+      this.carts.forEach(b.cart[s], (item) => own.push(indices.of(item)));
+      cart = Int32Array.from(own);
+    }
+    return { items, types, cart, version: b.version[s] };
   }
 
   /** The items of the shopper's latest events (ShopperState.recent.items) without the rest of their state. */

@@ -340,7 +340,8 @@ export class Recommender {
   private rankModel(model: LiveModel, query: Query, o: RankOptions) {
     const blocked = this.blockedItems(model);
     let exclude = blocked;
-    if (o.exclude?.length) {
+    if (o.exclude?.length && !blocked.length) exclude = o.exclude;
+    else if (o.exclude?.length) {
       exclude = new Int32Array(blocked.length + o.exclude.length);
       exclude.set(blocked);
       exclude.set(o.exclude, blocked.length);
