@@ -264,9 +264,7 @@ export class ItemKnnRecipe extends ScoringRecipe {
       }
       this.fresh
         .get(i)
-        ?.forEach((count, j) =>
-          cells.add(j, w * (count / (ni * v[CELL * j + NORM])), eps * occurrences[j]),
-        );
+        ?.forEach((count, j) => cells.add(j, w * (count / (ni * v[CELL * j + NORM])), eps * occurrences[j]));
     }
     return cells;
   }
