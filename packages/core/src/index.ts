@@ -34,4 +34,5 @@ export * from './service/steps.js';
 export * from './service/training.js';
 export * from './service/gu.js';
 export * from './realtime/kpis.js';
+export * from './realtime/served-tally.js';
 export * from './evaluation/tune.js';

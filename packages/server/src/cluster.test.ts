@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -190,6 +190,13 @@ describe('gu start --workers 2: a writer and two serving replicas', { timeout: 1
       assert.deepEqual(threadCpuLists(pid), [String(cpus[k % cpus.length])], `replica ${k} (pid ${pid})`),
     );
     assert.deepEqual(threadCpuLists(writer), threadCpuLists(process.pid));
+  });
+
+  test("the writer, idle while replicas answer, runs without V8's memory reducer; the replicas as started", () => {
+    const { writer, replicas } = clusterPids(gu.output());
+    const flags = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    assert.ok(flags(writer).includes('--no-memory-reducer'), flags(writer).join(' '));
+    for (const pid of replicas) assert.ok(!flags(pid).includes('--no-memory-reducer'), flags(pid).join(' '));
   });
 
   test('the replicas and the writer exit when the supervisor is killed', async () => {

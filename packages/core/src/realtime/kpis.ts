@@ -1,6 +1,7 @@
 import { shopperKey } from '../domain/events.js';
 import type { LoggedEvent } from '../ports/event-log.js';
 import { placementOfRecommendation } from '../serving/placements.js';
+import type { ServedSummary } from './served-tally.js';
 
 const MINUTE = 60_000;
 /** How far back the live figures reach. */
@@ -70,6 +71,15 @@ const percentile = (sorted: number[], p: number): number | null =>
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 const add = (r: Record<string, number>, key: string, n = 1) => (r[key] = (r[key] ?? 0) + n);
 
+/** Reservoir sampling of a minute's latencies: the n-th answer (b.answers) is kept with probability 512 / n. */
+function sampleLatency(b: Bucket, tookMs: number): void {
+  if (b.latencies.length < LATENCY_SAMPLES) b.latencies.push(tookMs);
+  else {
+    const slot = Math.floor(Math.random() * b.answers);
+    if (slot < LATENCY_SAMPLES) b.latencies[slot] = tookMs;
+  }
+}
+
 /**
  * The growth team's live figures (PRODUCT.md §1), in one-minute buckets over the last day: events/s,
  * recommendation latency, lists served, impressions and clicks per widget (CTR), conversion, bounce, orders
@@ -115,12 +125,32 @@ export class KpiTracker {
   recordServed(placement: string, tookMs: number, fallback: boolean): void {
     const b = this.bucket(this.now());
     add(b.served, placement);
-    b.answers++;
     if (fallback) b.fallbacks++;
-    if (b.latencies.length < LATENCY_SAMPLES) b.latencies.push(tookMs);
-    else {
-      const slot = Math.floor(Math.random() * b.answers);
-      if (slot < LATENCY_SAMPLES) b.latencies[slot] = tookMs;
+    b.answers++;
+    sampleLatency(b, tookMs);
+  }
+
+  /**
+   * A serving replica's answers since its last report. Its latencies are a sample of them, each standing for
+   * its share of the answers: the minute's sample takes it as that many answers of that latency, as if they
+   * had been recorded one by one.
+   */
+  recordServedSummary(summary: ServedSummary): void {
+    const b = this.bucket(this.now());
+    let answers = 0;
+    for (const [placement, n] of Object.entries(summary.served)) {
+      add(b.served, placement, n);
+      answers += n;
+    }
+    b.fallbacks += summary.fallbacks;
+    const k = summary.latencies.length;
+    if (k === 0) b.answers += answers;
+    for (let i = 0; i < k; i++) {
+      const share = Math.floor(((i + 1) * answers) / k) - Math.floor((i * answers) / k);
+      for (let j = 0; j < share; j++) {
+        b.answers++;
+        sampleLatency(b, summary.latencies[i]);
+      }
     }
   }
 
