@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import {
   IdIndex,
@@ -39,10 +39,22 @@ export function detectFormat(path: string): DatasetFormat {
   const ext = extname(path).toLowerCase();
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   if (ext === '.parquet') return 'parquet';
-  const head = readFileSync(path, { encoding: 'utf8', flag: 'r' }).slice(0, 4096).split('\n')[0] ?? '';
+  const head = firstLine(path);
   return /^\s*\S+(\s+\S+)+\s*$/.test(head) && !/[,;\t]/.test(head) && !/[a-z]_?id/i.test(head)
     ? 'sequences'
     : 'csv';
+}
+
+/** The file's first line (of its first 4 KB): read whole, a file of gigabytes would not fit in a string. */
+function firstLine(path: string): string {
+  const buffer = Buffer.alloc(4096);
+  const fd = openSync(path, 'r');
+  try {
+    const read = readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer.toString('utf8', 0, read).split('\n')[0];
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export async function loadDataset(
