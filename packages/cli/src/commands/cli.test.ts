@@ -187,6 +187,9 @@ describe('gu import, train and models on a data directory', () => {
     const none = gu('models', 'rollback', 'trending', '--data', data);
     assert.equal(none.code, 1);
     assert.match(none.stderr, /no trending model is serving/);
+    const empty = gu('models', 'list', '--data', data, '--recipe', 'trending');
+    assert.equal(empty.code, 0);
+    assert.match(empty.stdout, /no model versions of trending in .*: gu train makes them/);
   });
 
   test('models and train leave the log to the server: nothing replayed into the stores, no position saved', async () => {
@@ -236,6 +239,10 @@ describe('gu import, train and models on a data directory', () => {
     const missing = gu('import', 'items', join(dir, 'missing.csv'), '--data', data);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /ENOENT|no such file/);
+    const folder = gu('import', 'items', dir, '--data', join(dir, 'untouched'));
+    assert.equal(folder.code, 1);
+    assert.match(folder.stderr, /is a folder: items are imported from one file/);
+    assert.equal(existsSync(join(dir, 'untouched')), false, 'no data directory made for a refused import');
     const workers = gu('start', '--data', data, '--no-demo', '--workers', '0');
     assert.notEqual(workers.code, 0);
     assert.match(workers.stderr, /--workers must be a whole number ≥ 1/);

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Command } from 'commander';
 import { delimitedRows, type Gu } from '@gu/core';
@@ -98,6 +99,9 @@ export const importCommand = new Command('import')
   .action(async (kind: string, file: string, flags: { data: string; json?: boolean }) => {
     if (!['items', 'users', 'interactions'].includes(kind))
       throw new Error(`unknown kind ${kind}: use items, users or interactions`);
+    // Only interactions come as a folder (a lake's partitions); said before the data directory is touched.
+    if (kind !== 'interactions' && statSync(file, { throwIfNoEntry: false })?.isDirectory())
+      throw new Error(`${file} is a folder: ${kind} are imported from one file (CSV, JSON Lines or Parquet)`);
     const progress = new Progress();
     // Events reach the lake, and so training, through a writer's processor; a running server would not see
     // what another process writes (it holds the catalog and the shoppers' state in memory).

@@ -19,6 +19,10 @@ const list = new Command('list')
       const serving = await stores.models.serving();
       const versions = await stores.models.list(flags.recipe);
       if (flags.json) return console.log(JSON.stringify({ serving, versions }, null, 2));
+      if (versions.length === 0)
+        return console.log(
+          `no model versions${flags.recipe ? ` of ${flags.recipe}` : ''} in ${flags.data} yet: gu train makes them`,
+        );
       console.log(
         formatTable(
           ['', 'version', 'created', 'ndcg@20', 'coverage@20', 'interactions', 'MB'],
