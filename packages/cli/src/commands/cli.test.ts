@@ -48,6 +48,7 @@ describe('gu import, train and models on a data directory', () => {
         `i${i},"Món ${i}, 500g",${i < 10 ? 'Đồ uống' : 'Bánh kẹo'}>${i % 2 ? 'Chai' : 'Lon'},${(i + 1) * 10_000},B${i % 3}`,
       );
     items.push('bad,,Đồ uống,-5,'); // a negative price: rejected with its reason
+    items.push('worse,,Đồ uống,abc,'); // a price that is no number: named as the text it is, not as NaN
     writeFileSync(join(dir, 'items.csv'), items.join('\n'));
     const rows = ['user_id,item_id,timestamp,event_type'];
     const t0 = Date.UTC(2026, 10, 1);
@@ -69,8 +70,12 @@ describe('gu import, train and models on a data directory', () => {
   test('imports the catalog, reporting each rejected row', () => {
     const summary = json(gu('import', 'items', join(dir, 'items.csv'), '--data', data, '--json'));
     assert.equal(summary.accepted, 20);
-    assert.equal(summary.rejected, 1);
+    assert.equal(summary.rejected, 2);
     assert.equal(summary.examples[0].id, 'bad');
+    assert.equal(summary.examples[1].id, 'worse');
+    const [error] = summary.examples[1].errors;
+    assert.equal(error.path, 'price');
+    assert.match(error.message, /expected number, received string/);
   });
 
   test('imports users from JSON Lines; a line that is not JSON is rejected, not fatal', () => {

@@ -39,7 +39,7 @@ async function* records(file: string, kind: 'items' | 'users'): AsyncGenerator<u
             .split(/\s*[>|/]\s*/)
             .filter(Boolean),
         }),
-        ...(get(col.price) && { price: Number(get(col.price)) }),
+        ...(get(col.price) && { price: numeric(get(col.price)!) }),
         ...(get(col.currency) && { currency: get(col.currency) }),
         ...(get(col.brand) && { brand: get(col.brand) }),
         ...(get(col.imageUrl) && { imageUrl: get(col.imageUrl) }),
@@ -58,6 +58,12 @@ async function* records(file: string, kind: 'items' | 'users'): AsyncGenerator<u
       yield { __invalid: `line ${lineNo} is not valid JSON` };
     }
   }
+}
+
+/** A CSV cell as a number when it is one; else its text, which validation then names as what it is. */
+function numeric(cell: string): number | string {
+  const n = Number(cell);
+  return Number.isNaN(n) ? cell : n;
 }
 
 async function importRecords(
