@@ -1,14 +1,11 @@
 // Measures the running platform with `gu bench serve|ingest|freshness|train --json` and writes the figures,
 // with the command and the date behind each, into BENCHMARKS.md (between the platform markers). Each run's
 // JSON stays in bench/out/; a section neither run now nor saved there keeps its text from BENCHMARKS.md.
-// Usage: node bench/platform.mjs [--only serve,serve-workers,ingest,freshness,train] [-- extra gu bench flags]
+// Usage: node bench/platform.mjs [--only serve,serve-workers,ingest,freshness,train] [-- gu bench flags]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { benchArgs } from './args.mjs';
 
-const extra = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : [];
-const only = process.argv.includes('--only')
-  ? process.argv[process.argv.indexOf('--only') + 1].split(',')
-  : null;
 const serve = [
   'bench',
   'serve',
@@ -31,6 +28,11 @@ const runs = {
   freshness: ['bench', 'freshness', '--items', '100000', '--users', '100000', '--samples', '500'],
   train: ['bench', 'train', '--items', '100000', '--users', '1250000', '--events-per-user', '8'],
 };
+const { only, extra } = benchArgs(
+  'Usage: node bench/platform.mjs [--only NAME,…] [-- extra gu bench flags]',
+  Object.keys(runs),
+  { passThrough: true },
+);
 mkdirSync('bench/out', { recursive: true });
 const results = {};
 for (const [name, args] of Object.entries(runs)) {
@@ -100,11 +102,17 @@ const render = {
         '| what | sustained requests/s | p50 | p99 | p99.9 | max | sender late | probes: rate → p99 |\n|---|---|---|---|---|---|---|---|\n';
       for (const [label, r] of rows.filter(([, r]) => r?.sustained)) {
         const { rate, result, probes } = r.sustained;
-        const sender = (p) => (p.within || p.senderLateP99Ms === undefined ? '' : ` (${ms(p.senderLateP99Ms)})`);
+        const sender = (p) =>
+          p.within || p.senderLateP99Ms === undefined ? '' : ` (${ms(p.senderLateP99Ms)})`;
         // Runs before windows were repeated hold one p99 per probe.
         const p99s = (p) => (p.windowsP99Ms ? `${p.windowsP99Ms.join(' / ')} ms` : ms(p.p99Ms));
-        const tried = probes.map((p) => `${int(p.rate)} → ${p99s(p)}${p.within ? '' : ' ✗'}${sender(p)}`).join(', ');
-        const late = result?.senderLateP99Ms === undefined ? '–' : `${ms(result.senderLateP99Ms)} / ${ms(result.senderLateMaxMs)}`;
+        const tried = probes
+          .map((p) => `${int(p.rate)} → ${p99s(p)}${p.within ? '' : ' ✗'}${sender(p)}`)
+          .join(', ');
+        const late =
+          result?.senderLateP99Ms === undefined
+            ? '–'
+            : `${ms(result.senderLateP99Ms)} / ${ms(result.senderLateMaxMs)}`;
         md += `| ${label.split(' (')[0]} | **${int(rate)}** | ${ms(result?.p50Ms)} | ${ms(result?.p99Ms)} | ${ms(result?.p999Ms)} | ${ms(result?.maxMs)} | ${late} | ${tried} |\n`;
       }
     }

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { benchArgs } from './args.mjs';
 
 const data = '../shared/datasets';
 const runs = [
@@ -83,9 +84,11 @@ const runs = [
   },
 ];
 
-const only = process.argv.includes('--only')
-  ? process.argv[process.argv.indexOf('--only') + 1].split(',')
-  : null;
+const { only } = benchArgs(
+  'Usage: node bench/quality.mjs [--only NAME,…] (a name selects every run it begins: beauty, diginetica, …)',
+  runs.map((r) => r.id),
+  { prefixes: true },
+);
 mkdirSync('bench/out', { recursive: true });
 const results = {};
 for (const run of runs) {
