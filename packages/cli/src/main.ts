@@ -4,6 +4,7 @@ import { benchCommand } from './commands/bench.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { importCommand } from './commands/import.js';
 import { modelsCommand } from './commands/models.js';
+import { simulateCommand } from './commands/simulate.js';
 import { startCommand } from './commands/start.js';
 import { trainCommand } from './commands/train.js';
 
@@ -15,7 +16,8 @@ const program = new Command('gu')
   .addCommand(trainCommand)
   .addCommand(modelsCommand)
   .addCommand(evaluateCommand)
-  .addCommand(benchCommand);
+  .addCommand(benchCommand)
+  .addCommand(simulateCommand);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`gu: ${error instanceof Error ? error.message : String(error)}`);
