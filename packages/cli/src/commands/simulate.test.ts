@@ -76,6 +76,29 @@ describe('gu simulate sends shoppers through a running Gu', () => {
     },
   );
 
+  test(
+    '--rate paces the visits: the sixth at three a second starts 5/3 s in',
+    { timeout: 60_000 },
+    async () => {
+      const run = await simulate(
+        '--url',
+        server.url,
+        '--key',
+        SECRET_KEY,
+        '--visits',
+        '6',
+        '--rate',
+        '3',
+        '--json',
+      );
+      assert.equal(run.code, 0, run.stderr);
+      const s = JSON.parse(run.stdout);
+      assert.equal(s.visits, 6);
+      // The sixth starts 5/3 s in: the run cannot end sooner, however fast the server answers.
+      assert.ok(s.seconds >= 5 / 3, `${s.seconds} s`);
+    },
+  );
+
   test('says what is wrong: no server, a refused key, no key, a bad URL', async () => {
     const closed = await simulate('--url', 'http://127.0.0.1:9', '--key', SECRET_KEY, '--visits', '1');
     assert.equal(closed.code, 1);

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { mulberry32 } from '@gu/core';
 import { formatVnd, GuApiError, GuClient, type CategoryNode } from '@gu/sdk';
@@ -15,6 +16,7 @@ interface SimulateFlags {
   visits: number;
   shoppers: number;
   concurrency: number;
+  rate?: number;
   seed: number;
   json?: boolean;
 }
@@ -109,6 +111,12 @@ async function simulate(flags: SimulateFlags): Promise<SimulationSummary> {
   // A few shoppers at once, as a shop's traffic overlaps; three in ten visits are anonymous.
   const worker = async () => {
     while (next < flags.visits) {
+      // Paced, visit k starts no sooner than k / rate seconds in: steady traffic for a dashboard to watch.
+      if (flags.rate) {
+        const wait = started + (next * 1000) / flags.rate - performance.now();
+        if (wait > 0) await sleep(wait);
+        if (next >= flags.visits) break;
+      }
       // Each visit draws from a stream of its own, so who visits and what they would choose does not depend
       // on how the visits under way interleave (what Gu answers them does: it learns as they go).
       const choices = mulberry32(flags.seed * 1_000_003 + next++);
@@ -171,6 +179,11 @@ export const simulateCommand = new Command('simulate')
   .option('--visits <n>', 'visits to simulate', positiveInt('--visits'), 200)
   .option('--shoppers <n>', 'returning shoppers the visits are drawn from', positiveInt('--shoppers'), 100)
   .option('--concurrency <n>', 'visits under way at once', positiveInt('--concurrency'), 4)
+  .option(
+    '--rate <n>',
+    'visits started per second, for steady traffic (default: as fast as --concurrency allows)',
+    positiveInt('--rate'),
+  )
   .option('--seed <n>', "seed of the shoppers' choices", positiveInt('--seed'), 1)
   .option('--json', 'print the summary as JSON')
   .action(async (flags: SimulateFlags) => {
