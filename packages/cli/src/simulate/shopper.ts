@@ -128,12 +128,14 @@ export async function visit(
     return undefined;
   };
 
+  /** How many items the shopper's category holds: asked once a visit, not before every item browsed. */
+  let shelf: number | undefined;
   const browse = async (): Promise<Item | undefined> => {
-    const { total } = await client.items({ category: shopper.taste, limit: 1 });
-    if (!total) return undefined;
+    shelf ??= (await client.items({ category: shopper.taste, limit: 1 })).total;
+    if (!shelf) return undefined;
     const { items } = await client.items({
       category: shopper.taste,
-      offset: Math.floor(random() * total),
+      offset: Math.floor(random() * shelf),
       limit: 1,
     });
     return items[0];
