@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   UNKNOWN_MODEL: 'no such model version',
   NO_PREVIOUS_MODEL: 'there is no previous model version to roll back to',
   NO_MODEL: 'no model is serving for the recipe',
+  UNKNOWN_EXPERIMENT: 'no such experiment',
+  EXPERIMENT_RUNNING: 'an experiment is running',
   TRAINING_RUNNING: 'a training job is already running',
   DATA_QUALITY: 'the data failed the quality gate',
   NOT_READY: 'Gu is starting',

@@ -36,3 +36,7 @@ export * from './service/gu.js';
 export * from './realtime/kpis.js';
 export * from './realtime/served-tally.js';
 export * from './evaluation/tune.js';
+export * from './experiments/experiment.js';
+export * from './experiments/experiment-tally.js';
+export * from './experiments/experiments.js';
+export * from './experiments/statistics.js';

@@ -3,6 +3,8 @@ import type {
   CategoryNode,
   DataQuality,
   EventInput,
+  Experiment,
+  ExperimentDraft,
   FilterDefinition,
   IngestResult,
   Item,
@@ -204,5 +206,27 @@ export class GuClient {
 
   async deleteFilter(name: string): Promise<void> {
     await this.send('DELETE', path`/v1/admin/filters/${name}`);
+  }
+
+  /** A/B tests, newest first, with their figures. */
+  async experiments(): Promise<Experiment[]> {
+    return (await this.get<{ experiments: Experiment[] }>('/v1/admin/experiments')).experiments;
+  }
+
+  experiment(id: string): Promise<Experiment> {
+    return this.get(path`/v1/admin/experiments/${id}`);
+  }
+
+  /** Starts an A/B test on a placement (409 EXPERIMENT_RUNNING when one runs there). */
+  startExperiment(draft: ExperimentDraft): Promise<Experiment> {
+    return this.send('POST', '/v1/admin/experiments', draft);
+  }
+
+  stopExperiment(id: string): Promise<Experiment> {
+    return this.send('POST', path`/v1/admin/experiments/${id}/stop`);
+  }
+
+  async deleteExperiment(id: string): Promise<void> {
+    await this.send('DELETE', path`/v1/admin/experiments/${id}`);
   }
 }

@@ -228,3 +228,62 @@ export interface FilterDefinition {
   include: FilterRule[];
   exclude: FilterRule[];
 }
+
+/** Recipes a variant of an experiment can lead its placement with. */
+export type VariantRecipe =
+  'user-personalization' | 'similar-items' | 'bought-together' | 'popular' | 'trending';
+
+export interface ExperimentVariant {
+  /** 1–32 letters, digits, - or _. */
+  name: string;
+  recipe: VariantRecipe;
+  /** Share of shoppers, relative to the other variants' (default 1). */
+  weight?: number;
+}
+
+/** A new A/B test: the first variant is the control. */
+export interface ExperimentDraft {
+  name: string;
+  description?: string;
+  placement: Placement;
+  variants: ExperimentVariant[];
+}
+
+/** A treatment against the control: difference, relative lift, 95% interval, p-value. */
+export interface ExperimentComparison {
+  difference: number;
+  relativeLift: number | null;
+  ci95: [number, number];
+  pValue: number;
+  significant: boolean;
+}
+
+export type ExperimentMetric = 'ctr' | 'conversionRate' | 'averageOrderValue' | 'revenuePerShopper';
+
+export interface VariantResult extends Required<ExperimentVariant> {
+  shoppers: number;
+  impressions: number;
+  clicks: number;
+  ctr: number | null;
+  purchasers: number;
+  conversionRate: number | null;
+  orders: number;
+  revenue: number;
+  averageOrderValue: number | null;
+  revenuePerShopper: number | null;
+  vsControl?: Partial<Record<ExperimentMetric, ExperimentComparison>>;
+}
+
+export interface Experiment extends ExperimentDraft {
+  id: string;
+  status: 'running' | 'stopped';
+  startedAt: string;
+  stoppedAt: string | null;
+  variants: Required<ExperimentVariant>[];
+  results: {
+    at: string;
+    alpha: number;
+    sampleRatio: { pValue: number | null; mismatch: boolean };
+    variants: VariantResult[];
+  } | null;
+}

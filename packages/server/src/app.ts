@@ -24,6 +24,7 @@ import type { Metrics } from './metrics.js';
 import { pseudonymizer } from './pseudonym.js';
 import { replyBatcher } from './reply-batching.js';
 import { adminRoutes } from './routes/admin.js';
+import { experimentRoutes } from './routes/experiments.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { eventRoutes } from './routes/events.js';
 import { opsRoutes } from './routes/ops.js';
@@ -165,6 +166,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   await app.register(recommendationRoutes(o));
   await app.register(catalogRoutes(o));
   await app.register(adminRoutes(o));
+  await app.register(experimentRoutes(o));
   for (const plugin of o.plugins ?? []) await app.register(plugin);
   return app;
 }

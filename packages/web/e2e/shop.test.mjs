@@ -264,6 +264,43 @@ describe('storefront and dashboard in Chromium', { skip, timeout: 120_000 }, () 
     await desk.close();
   });
 
+  it('runs an A/B test from the dashboard: the shop serves its variants and the figures count the shopper', async () => {
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const admin = await desk.newPage();
+    admin.on('pageerror', (error) => pageErrors.push(String(error)));
+    admin.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+    await admin.goto(`${shop.url}/admin`);
+    await admin.getByLabel('Khóa bí mật (secret key)').fill(SECRET_KEY);
+    await admin.getByRole('button', { name: 'Vào bảng điều khiển' }).click();
+    await admin.getByRole('button', { name: 'Thử nghiệm mới' }).click();
+    const form = admin.getByRole('form', { name: 'Thử nghiệm mới' });
+    await form.getByLabel('Tên', { exact: true }).fill('Gợi ý cho bạn vs bán chạy');
+    assert.equal(await form.getByLabel('Vị trí').inputValue(), 'home');
+    await form.getByRole('button', { name: 'Bắt đầu' }).click();
+    const card = admin.locator('[data-experiment][data-status="running"]');
+    await card.waitFor();
+    assert.deepEqual(
+      await card.locator('tr[data-variant]').evaluateAll((rows) => rows.map((r) => r.dataset.variant)),
+      ['bestsellers', 'personalized'],
+    );
+
+    // The shopper's home page is now served in one of the variants; its impressions reach the figures.
+    await page.goto(shop.url);
+    const home = await widget('home');
+    const [, experiment, variant] = home.id.split('.');
+    assert.equal(experiment, await card.getAttribute('data-experiment'));
+    assert.equal(home.recipe, variant === 'bestsellers' ? 'popular' : 'user-personalization');
+    const shoppers = card.locator(`tr[data-variant="${variant}"] td.num`).first();
+    for (let t = 0; t < 100 && (await shoppers.textContent()) === '0'; t++) await sleep(100);
+    assert.equal(await shoppers.textContent(), '1', 'the shopper counts in their variant');
+    await admin.screenshot({ path: join(SHOTS, '08-experiment.png'), fullPage: true });
+
+    admin.once('dialog', (dialog) => dialog.accept());
+    await card.getByRole('button', { name: 'Dừng' }).click();
+    await admin.locator('[data-experiment][data-status="stopped"]').waitFor();
+    await desk.close();
+  });
+
   it('embeds the SDK widget in a plain page: items with reasons, impressions and a click with the list id', async () => {
     const other = await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: 'vi-VN' });
     const embed = await other.newPage();

@@ -1,3 +1,5 @@
+import { hashString } from './hash.js';
+
 /** Buckets per entry of room: they are at most half full, so that runs of linear probing stay short. */
 const LOAD = 2;
 const MIN_ENTRIES = 1024;
@@ -48,21 +50,21 @@ export class KeyTable {
 
   get(key: string): number | undefined {
     if (key === this.lastKey) return this.lastValue;
-    const b = this.bucketOf(key, hashOf(key));
+    const b = this.bucketOf(key, hashString(key));
     if (b === NONE) return undefined;
     this.lastKey = key;
     return (this.lastValue = this.records[(this.buckets[b] - 1) * FIELDS + VALUE]);
   }
 
   has(key: string): boolean {
-    return this.bucketOf(key, hashOf(key)) !== NONE;
+    return this.bucketOf(key, hashString(key)) !== NONE;
   }
 
   set(key: string, value: number): this {
     if ((value | 0) !== value || value < 0)
       throw new RangeError(`a key table holds integers in [0, 2^31), not ${value}`);
     this.lastKey = undefined;
-    const hash = hashOf(key);
+    const hash = hashString(key);
     const b = this.bucketOf(key, hash);
     if (b !== NONE) {
       this.records[(this.buckets[b] - 1) * FIELDS + VALUE] = value;
@@ -84,7 +86,7 @@ export class KeyTable {
 
   delete(key: string): boolean {
     this.lastKey = undefined;
-    const b = this.bucketOf(key, hashOf(key));
+    const b = this.bucketOf(key, hashString(key));
     if (b === NONE) return false;
     const r = (this.buckets[b] - 1) * FIELDS;
     this.deadChars += this.records[r + LENGTH];
@@ -196,15 +198,4 @@ export class KeyTable {
     this.buckets = new Int32Array(capacity * LOAD);
     for (let e = 0; e < n; e++) this.place(e);
   }
-}
-
-/** FNV-1a over the key's UTF-16 code units, then MurmurHash3's finalizer: sequential ids spread out. */
-function hashOf(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }

@@ -1,4 +1,4 @@
-import { shopperKey } from '../domain/events.js';
+import { shopperKey, type ShopEvent } from '../domain/events.js';
 import type { LoggedEvent } from '../ports/event-log.js';
 import { EVENT_STORE_TTL_MS } from '../ports/event-store.js';
 import type { Stores } from '../ports/stores.js';
@@ -14,6 +14,8 @@ export interface ProcessorOptions {
   now?: () => number;
   /** Told of every processed batch (metrics, KPIs). */
   onBatch?: (events: readonly LoggedEvent[]) => void;
+  /** Told of every event the shopper state is rebuilt from on start (the 30-day event store, in time order). */
+  onRestore?: (event: ShopEvent) => void;
   onError?: (error: unknown) => void;
   /**
    * A follower (a serving replica) derives the in-memory state, shopper states and the serving models'
@@ -61,6 +63,7 @@ export class StreamProcessor {
   async start(): Promise<void> {
     for await (const e of this.stores.events.since(this.now() - EVENT_STORE_TTL_MS)) {
       this.states.apply(shopperKey(e), e);
+      this.options.onRestore?.(e);
       const offset = (e as Partial<LoggedEvent>).offset ?? 0;
       this.stateUpTo = Math.max(this.stateUpTo, offset);
     }

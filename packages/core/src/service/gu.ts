@@ -18,6 +18,8 @@ import type { ModelVersion } from '../ports/model-store.js';
 import type { Stores } from '../ports/stores.js';
 import type { RecipeName } from '../recipes/recipe.js';
 import { RECIPE_NAMES } from '../recipes/recipe.js';
+import { Experiments } from '../experiments/experiments.js';
+import type { Arm } from '../experiments/experiment.js';
 import { KpiTracker } from '../realtime/kpis.js';
 import { StreamProcessor } from '../realtime/processor.js';
 import { ShopperStates } from '../realtime/shopper-states.js';
@@ -78,6 +80,7 @@ export type GuChange =
   | { kind: 'items'; items: Item[] }
   | { kind: 'unavailable'; itemId: string }
   | { kind: 'filters' }
+  | { kind: 'experiments' }
   | { kind: 'models' }
   | { kind: 'erased'; shoppers: string[] };
 
@@ -108,6 +111,7 @@ export class Gu {
   readonly catalog = new CatalogIndex();
   readonly processor: StreamProcessor;
   readonly kpis: KpiTracker;
+  readonly experiments: Experiments;
   readonly recommender: Recommender;
   private models: ModelSet = {};
   private filters = new Map<string, FilterDefinition>();
@@ -126,12 +130,19 @@ export class Gu {
   ) {
     this.cache = new AnswerCache(options.cacheSize ?? 10_000, options.cacheTtlMs ?? 60_000, () => this.now());
     this.kpis = new KpiTracker(() => this.now());
+    this.experiments = new Experiments(stores.meta, {
+      now: () => this.now(),
+      tally: !options.follower,
+      onChange: () => this.changed({ kind: 'experiments' }),
+    });
     this.processor = new StreamProcessor(stores, this.states, () => this.models, {
       now: options.now,
       follower: options.follower,
       onError: options.onProcessorError,
+      onRestore: (e) => this.experiments.restore(e),
       onBatch: (events) => {
         this.kpis.recordEvents(events);
+        this.experiments.record(events);
         options.onBatch?.(events);
       },
     });
@@ -153,6 +164,7 @@ export class Gu {
     const gu = new Gu(stores, options);
     gu.catalog.upsert(await stores.catalog.all());
     await gu.loadFilters();
+    await gu.experiments.load(); // before the processor's start, which recounts running experiments
     await gu.processor.start();
     await gu.syncServing();
     await gu.processor.wake();
@@ -202,6 +214,8 @@ export class Gu {
         await this.loadFilters();
         this.cache.clear();
         return;
+      case 'experiments':
+        return this.experiments.load();
       case 'models':
         await this.syncServing();
         return;
@@ -237,9 +251,11 @@ export class Gu {
 
   // ── Serving ───────────────────────────────────────────────────────────────────────────────────────────
 
+  /** The answer; while an experiment runs on the placement, in the shopper's variant of it. */
   recommend(request: RecommendationRequest): Recommendations {
     const req = fullRequest(request);
-    const value = this.recommender.prepared(req) ?? this.cachedOrRanked(req);
+    const arm = this.experiments.arm(req.placement, req);
+    const value = this.recommender.prepared(req, arm) ?? this.cachedOrRanked(req, arm);
     if (this.options.recordServed) this.options.recordServed(value.placement, value.tookMs, value.fallback);
     else this.kpis.recordServed(value.placement, value.tookMs, value.fallback);
     return value;
@@ -250,7 +266,7 @@ export class Gu {
    * the same answer as any other, so such requests share one key whoever asks: product pages seen by
    * first-time visitors, much of a shop's traffic, are its hot keys.
    */
-  private cachedOrRanked(req: RecommendationRequest): Recommendations {
+  private cachedOrRanked(req: RecommendationRequest, arm: Arm | undefined): Recommendations {
     const shopper = req.userId || req.sessionId ? shopperKey(req) : undefined;
     const version = shopper ? this.states.version(shopper) : undefined;
     const key = [
@@ -264,10 +280,11 @@ export class Gu {
       version ?? 0,
       this.generation,
       this.catalog.version,
+      arm ? `${arm.experiment}.${arm.variant}` : '',
     ].join('|');
     const hit = this.cache.get(key);
-    if (hit) return { ...hit, recommendationId: newRecommendationId(req.placement), tookMs: 0 };
-    const value = this.recommender.ranked(req);
+    if (hit) return { ...hit, recommendationId: newRecommendationId(req.placement, arm), tookMs: 0 };
+    const value = this.recommender.ranked(req, arm);
     if (!value.fallback) this.cache.offer(key, value);
     return value;
   }
@@ -335,6 +352,7 @@ export class Gu {
       await this.stores.users.erase(userId);
       const shoppers = [`u:${userId}`, ...sessions.map((s) => `s:${s}`)];
       for (const key of shoppers) this.states.erase(key);
+      this.experiments.erase(shoppers);
       this.cache.clear();
       this.changed({ kind: 'erased', shoppers });
       return erased;

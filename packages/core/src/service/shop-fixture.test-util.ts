@@ -54,6 +54,8 @@ export interface RawEvent {
   itemId?: string;
   orderId?: string;
   quantity?: number;
+  price?: number;
+  recommendationId?: string;
   query?: string;
   timestamp: number | string;
 }

@@ -7,6 +7,8 @@ import type { Item } from '../domain/items.js';
 export class CatalogIndex {
   private items = new Map<string, Item>();
   private byCategory = new Map<string, string[]>();
+  /** Available items by category name at any depth ('' = all of them), in catalog order. */
+  private shelves = new Map<string, Item[]>();
   private dirty = true;
   version = 0;
 
@@ -45,6 +47,15 @@ export class CatalogIndex {
     return (this.byCategory.get(item.categories.join('\u0001')) ?? []).filter((id) => id !== itemId);
   }
 
+  /**
+   * The available items filed under a category name at any depth of their path, or every available item for
+   * '' (a category page, a browse): kept until the catalog changes, so a page is a slice, not a catalog scan.
+   */
+  shelf(category = ''): readonly Item[] {
+    if (this.dirty) this.reindex();
+    return this.shelves.get(category) ?? [];
+  }
+
   private changed(): void {
     this.version++;
     this.dirty = true;
@@ -52,8 +63,18 @@ export class CatalogIndex {
 
   private reindex(): void {
     this.byCategory.clear();
+    this.shelves.clear();
+    const all: Item[] = [];
+    this.shelves.set('', all);
     for (const item of this.items.values()) {
-      if (!item.available || !item.categories.length) continue;
+      if (!item.available) continue;
+      all.push(item);
+      for (const name of new Set(item.categories)) {
+        const shelf = this.shelves.get(name);
+        if (shelf) shelf.push(item);
+        else this.shelves.set(name, [item]);
+      }
+      if (!item.categories.length) continue;
       const key = item.categories.join('\u0001');
       const list = this.byCategory.get(key);
       if (list) list.push(item.itemId);

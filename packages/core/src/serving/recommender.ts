@@ -1,6 +1,7 @@
 import { EventCode, shopperKey } from '../domain/events.js';
 import type { Item } from '../domain/items.js';
 import { GuError } from '../errors.js';
+import type { Arm } from '../experiments/experiment.js';
 import type { LiveModel } from '../models/live-model.js';
 import type { Reason, RecipeName } from '../recipes/recipe.js';
 import { emptyQuery, type Query } from '../recipes/query.js';
@@ -128,6 +129,14 @@ const PLACEMENT_RECIPES: Record<Placement, RecipeName[]> = {
   cart: ['bought-together', 'similar-items', 'popular'],
 };
 
+const UNPERSONALIZED = new Set<RecipeName>(['popular', 'trending']);
+
+/** An arm's recipe first, then the placement's own order for what it cannot answer. */
+const armRecipes = (placement: Placement, arm: Arm | undefined): readonly RecipeName[] =>
+  arm
+    ? [arm.recipe, ...PLACEMENT_RECIPES[placement].filter((r) => r !== arm.recipe)]
+    : PLACEMENT_RECIPES[placement];
+
 /**
  * Answers "what should this shopper see next?" from the serving models, the shopper's real-time state and the
  * catalog: picks the recipe for the placement, folds the latest events into the query, leaves out what is
@@ -143,19 +152,21 @@ export class Recommender {
 
   constructor(private readonly deps: RecommenderDeps) {}
 
-  recommend(request: RecommendationRequest): Recommendations {
+  /** The answer; in an experiment's arm, its recipe leads the placement's list. */
+  recommend(request: RecommendationRequest, arm?: Arm): Recommendations {
     const req = fullRequest(request);
-    return this.prepared(req) ?? this.ranked(req);
+    return this.prepared(req, arm) ?? this.ranked(req, arm);
   }
 
   /**
    * The answer from the shopper's prepared home list, when the serving model ranked it from their current
    * state, the request is unfiltered and enough of it is still available; else undefined.
    */
-  prepared(req: RecommendationRequest): Recommendations | undefined {
+  prepared(req: RecommendationRequest, arm?: Arm): Recommendations | undefined {
     const model = this.deps.models()['user-personalization'];
     const lists = this.deps.homeLists;
     if (!homeListAnswers(req) || !model || !lists || (!req.userId && !req.sessionId)) return undefined;
+    if (arm && arm.recipe !== 'user-personalization') return undefined; // the lists are user-personalization's
     const started = performance.now();
     const key = shopperKey(req);
     const version = this.deps.states.version(key);
@@ -171,16 +182,16 @@ export class Recommender {
       return undefined;
     }
     lists.hits++;
-    return this.answer(req, { items, recipe: 'user-personalization', model }, false, started);
+    return this.answer(req, { items, recipe: 'user-personalization', model }, false, started, arm);
   }
 
-  private answer(req: RecommendationRequest, ranked: Ranked, fallback: boolean, started: number) {
+  private answer(req: RecommendationRequest, ranked: Ranked, fallback: boolean, started: number, arm?: Arm) {
     return {
-      recommendationId: newRecommendationId(req.placement),
+      recommendationId: newRecommendationId(req.placement, arm),
       placement: req.placement,
       recipe: ranked.recipe,
       modelVersion: ranked.model?.version.id ?? null,
-      variant: 'default',
+      variant: arm?.variant ?? 'default',
       fallback,
       tookMs: Math.round((performance.now() - started) * 1000) / 1000,
       // Items without reasons (a prepared list presented unexplained) are answered as they are.
@@ -192,7 +203,7 @@ export class Recommender {
   }
 
   /** The answer ranked now (a home list is kept on the way). */
-  ranked(req: RecommendationRequest): Recommendations {
+  ranked(req: RecommendationRequest, arm?: Arm): Recommendations {
     const started = performance.now();
     const predicate = this.filterPredicate(req.filter, req.filterValues);
     const key = req.userId || req.sessionId ? shopperKey(req) : undefined;
@@ -202,7 +213,7 @@ export class Recommender {
     let ranked: Ranked | undefined;
     let fallback = false;
     try {
-      ranked = this.modelPath(req, key, predicate, started);
+      ranked = this.modelPath(req, key, predicate, started, armRecipes(req.placement, arm));
     } catch (error) {
       if (error instanceof GuError) throw error;
       this.deps.onModelError?.(error);
@@ -215,7 +226,7 @@ export class Recommender {
       const topUp = this.fallback(req, key, predicate, taken);
       ranked.items.push(...topUp.items.slice(0, req.n - ranked.items.length));
     }
-    return this.answer(req, ranked, fallback, started);
+    return this.answer(req, ranked, fallback, started, arm);
   }
 
   /** Items like itemId ("customers who viewed this also viewed"), personalized by the shopper's history. */
@@ -300,16 +311,17 @@ export class Recommender {
     key: string | undefined,
     predicate: ((item: Item) => boolean) | undefined,
     started: number,
+    recipes: readonly RecipeName[],
   ): Ranked | undefined {
     const models = this.deps.models();
-    for (const recipe of PLACEMENT_RECIPES[req.placement]) {
+    for (const recipe of recipes) {
       const model = models[recipe];
       if (!model) continue;
       const shopper = key === undefined ? undefined : this.deps.states.inModel(key, model);
       const history = shopper?.items.length ?? 0;
       const cart = shopper?.cart.length ?? 0;
       // With nothing to go on, a personalized recipe has nothing to say: popular answers instead.
-      if (recipe !== 'popular' && !history && !req.itemId && !cart) continue;
+      if (!UNPERSONALIZED.has(recipe) && !history && !req.itemId && !cart) continue;
       if (performance.now() - started >= this.deps.deadlineMs) return undefined;
       const item = req.itemId === undefined ? undefined : model.indexOf(req.itemId);
       const lists = this.deps.homeLists;

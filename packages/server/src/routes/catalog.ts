@@ -96,12 +96,12 @@ export const catalogRoutes = (o: AppOptions) => async (app: FastifyInstance) => 
         return { total: items.length, items };
       }
       const words = (q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-      const matches = [...gu.catalog.all()].filter(
-        (item) =>
-          item.available &&
-          (!category || item.categories.includes(category)) &&
-          words.every((w) => item.title.toLowerCase().includes(w) || item.brand?.toLowerCase().includes(w)),
-      );
+      const shelf = gu.catalog.shelf(category);
+      const matches = words.length
+        ? shelf.filter((item) =>
+            words.every((w) => item.title.toLowerCase().includes(w) || item.brand?.toLowerCase().includes(w)),
+          )
+        : shelf;
       return { total: matches.length, items: matches.slice(offset, offset + limit) };
     },
   );

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { GuClient } from '@gu/sdk';
 import { localeStore, useI18n } from '../common/i18n.js';
 import { useStore } from '../common/store.js';
+import { ExperimentsPanel } from './experiments.js';
 import { KpiPanel } from './kpis.js';
 import { ModelsPanel } from './models.js';
 import { QualityPanel } from './quality.js';
@@ -89,6 +90,7 @@ function Dashboard({ client }: { client: GuClient }) {
       </header>
       <main className="dash">
         <KpiPanel client={client} />
+        <ExperimentsPanel client={client} />
         <ModelsPanel
           client={client}
           version={modelsVersion}

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import {
   BarElement,
   CategoryScale,
@@ -14,14 +14,12 @@ import {
 import { Bar, Line } from 'react-chartjs-2';
 import type { GuClient, KpiReport } from '@gu/sdk';
 import { useI18n } from '../common/i18n.js';
-import { failed } from './session.js';
+import { REFRESH_MS, useLive } from './live.js';
 
 Chart.register(CategoryScale, LinearScale, PointElement, LineElement, BarElement, Filler, Tooltip, Legend);
 Chart.defaults.font.family = getComputedStyle(document.documentElement).fontFamily;
 Chart.defaults.color = '#667085';
 
-/** How often the live figures refresh. */
-export const REFRESH_MS = 3000;
 const WINDOWS = [15, 60, 360, 1440];
 
 const RED = '#d7263d';
@@ -29,32 +27,9 @@ const BLUE = '#2e6fd8';
 const GREEN = '#12805c';
 const AMBER = '#e59f0b';
 
-/** Refreshes the KPI report every REFRESH_MS while the tab is visible. */
+/** The KPI report, refreshed every REFRESH_MS while the tab is visible. */
 function useKpis(client: GuClient, window: number) {
-  const [report, setReport] = useState<KpiReport>();
-  const [error, setError] = useState<string>();
-  const [updatedAt, setUpdatedAt] = useState<number>();
-  useEffect(() => {
-    let live = true;
-    const load = () => {
-      if (document.visibilityState === 'hidden') return;
-      client.kpis(window).then(
-        (r) => {
-          if (!live) return;
-          setReport(r);
-          setError(undefined);
-          setUpdatedAt(Date.now());
-        },
-        (e: unknown) => live && setError(failed(e)),
-      );
-    };
-    load();
-    const timer = setInterval(load, REFRESH_MS);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [client, window]);
+  const { value: report, error, updatedAt } = useLive(() => client.kpis(window), [client, window]);
   return { report, error, updatedAt };
 }
 

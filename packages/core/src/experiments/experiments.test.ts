@@ -1,0 +1,246 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { GuError } from '../errors.js';
+import { Gu, type GuChange } from '../service/gu.js';
+import { HOUR, NOW, eventId, trainedShop, type RawEvent } from '../service/shop-fixture.test-util.js';
+import { armOfRecommendation } from '../serving/placements.js';
+
+const isCode = (code: string) => (e: unknown) => e instanceof GuError && e.code === code;
+
+const HOME_TEST = {
+  name: 'Gợi ý cho bạn vs bán chạy',
+  placement: 'home',
+  variants: [
+    { name: 'bestsellers', recipe: 'popular' },
+    { name: 'for-you', recipe: 'user-personalization' },
+  ],
+};
+
+/** What a tracker sends for a list it shows: an impression per item, a click on the first when asked. */
+function seen(
+  shopper: { userId?: string; sessionId?: string },
+  recommendationId: string,
+  items: string[],
+  click: boolean,
+): RawEvent[] {
+  const at = NOW + 60_000;
+  const events: RawEvent[] = items.map((itemId) => ({
+    eventId: eventId(),
+    eventType: 'recommendation_impression',
+    ...shopper,
+    itemId,
+    recommendationId,
+    timestamp: at,
+  }));
+  if (click)
+    events.push({
+      eventId: eventId(),
+      eventType: 'recommendation_click',
+      ...shopper,
+      itemId: items[0],
+      recommendationId,
+      timestamp: at + 1000,
+    });
+  return events;
+}
+
+const purchase = (
+  userId: string,
+  orderId: string,
+  itemId: string,
+  price: number,
+  quantity = 1,
+): RawEvent => ({
+  eventId: eventId(),
+  eventType: 'purchase',
+  userId,
+  itemId,
+  orderId,
+  price,
+  quantity,
+  timestamp: NOW + 120_000,
+});
+
+describe('Experiments through Gu', () => {
+  test('each shopper sees one variant, whose recipe leads the list; anonymous requests see the default', async () => {
+    const { gu } = await trainedShop();
+    const started = await gu.experiments.start(HOME_TEST);
+    assert.match(started.id, /^goi-y-cho-ban-vs-ban-chay-[a-z0-9]{4}$/);
+    assert.equal(started.status, 'running');
+    const seenVariants = new Set<string>();
+    for (let u = 0; u < 40; u++) {
+      const answer = gu.recommend({ userId: `u${u}`, placement: 'home', n: 5 });
+      const again = gu.recommend({ userId: `u${u}`, placement: 'home', n: 5 });
+      assert.equal(again.variant, answer.variant, 'the same shopper, the same variant');
+      assert.deepEqual(armOfRecommendation(answer.recommendationId), {
+        experiment: started.id,
+        variant: answer.variant,
+      });
+      assert.equal(answer.recipe, answer.variant === 'bestsellers' ? 'popular' : 'user-personalization');
+      seenVariants.add(answer.variant);
+    }
+    assert.deepEqual([...seenVariants].sort(), ['bestsellers', 'for-you']);
+    const anonymous = gu.recommend({ placement: 'home', n: 5 });
+    assert.equal(anonymous.variant, 'default');
+    assert.equal(armOfRecommendation(anonymous.recommendationId), undefined);
+    // Other placements are not in the test.
+    assert.equal(gu.recommend({ userId: 'u0', placement: 'pdp', itemId: 'a1', n: 5 }).variant, 'default');
+    await gu.close();
+  });
+
+  test('one experiment per placement; a running one cannot be deleted; unknown ids are 404s', async () => {
+    const { gu } = await trainedShop({ shoppers: 4 });
+    const home = await gu.experiments.start(HOME_TEST);
+    await assert.rejects(gu.experiments.start(HOME_TEST), isCode('EXPERIMENT_RUNNING'));
+    const pdp = await gu.experiments.start({ ...HOME_TEST, placement: 'pdp' });
+    await assert.rejects(gu.experiments.delete(home.id), isCode('EXPERIMENT_RUNNING'));
+    await assert.rejects(gu.experiments.stop('nope'), isCode('UNKNOWN_EXPERIMENT'));
+    assert.throws(() => gu.experiments.get('nope'), isCode('UNKNOWN_EXPERIMENT'));
+    await assert.rejects(gu.experiments.start({ ...HOME_TEST, variants: [] }), isCode('INVALID_REQUEST'));
+    await gu.experiments.stop(home.id);
+    await gu.experiments.start(HOME_TEST); // the placement is free again
+    await gu.experiments.delete(home.id);
+    assert.ok(!gu.experiments.list().some((e) => e.id === home.id), 'deleted');
+    assert.equal(gu.experiments.list().length, 2);
+    assert.equal(gu.experiments.get(pdp.id).status, 'running');
+    await gu.close();
+  });
+
+  test('counts impressions, clicks, conversions and orders per variant, recounts them after a restart, and freezes them on stop', async () => {
+    const { gu, stores, clock } = await trainedShop();
+    const { id } = await gu.experiments.start(HOME_TEST);
+    const expected = new Map<
+      string,
+      { shoppers: number; impressions: number; clicks: number; buyers: number; revenue: number }
+    >();
+    const events: RawEvent[] = [];
+    for (let u = 0; u < 40; u++) {
+      const shopper = { userId: `u${u}` };
+      const answer = gu.recommend({ ...shopper, placement: 'home', n: 3 });
+      const e = expected.get(answer.variant) ?? {
+        shoppers: 0,
+        impressions: 0,
+        clicks: 0,
+        buyers: 0,
+        revenue: 0,
+      };
+      expected.set(answer.variant, e);
+      const click = u % 3 === 0;
+      events.push(
+        ...seen(
+          shopper,
+          answer.recommendationId,
+          answer.items.map((i) => i.itemId),
+          click,
+        ),
+      );
+      e.shoppers++;
+      e.impressions += answer.items.length;
+      if (click) e.clicks++;
+      if (u % 4 === 0) {
+        // An order of two lines: one order, its value the sum of the lines.
+        events.push(
+          purchase(`u${u}`, `order-${u}`, 'a1', 100_000, 2),
+          purchase(`u${u}`, `order-${u}`, 'b2', 50_000),
+        );
+        e.buyers++;
+        e.revenue += 250_000;
+      }
+    }
+    // A purchase by a shopper who never saw the experiment counts nowhere.
+    events.push(purchase('stranger', 'order-x', 'a1', 999_000));
+    for (let i = 0; i < events.length; i += 500) await gu.ingest(events.slice(i, i + 500));
+    await gu.processor.wake();
+
+    const check = (results: NonNullable<ReturnType<typeof gu.experiments.get>['results']>) => {
+      for (const v of results.variants) {
+        const e = expected.get(v.name)!;
+        assert.deepEqual(
+          [v.shoppers, v.impressions, v.clicks, v.purchasers, v.orders, v.revenue],
+          [e.shoppers, e.impressions, e.clicks, e.buyers, e.buyers, e.revenue],
+          v.name,
+        );
+        assert.equal(v.ctr, e.clicks / e.impressions);
+        assert.equal(v.conversionRate, e.buyers / e.shoppers);
+        assert.equal(v.averageOrderValue, e.buyers ? 250_000 : null);
+      }
+      const [control, treatment] = results.variants;
+      assert.equal(control.vsControl, undefined);
+      assert.ok(treatment.vsControl?.ctr, 'the CTR compared');
+      assert.ok(treatment.vsControl.ctr.pValue >= 0 && treatment.vsControl.ctr.pValue <= 1);
+      assert.equal(results.alpha, 0.05);
+    };
+    const live = gu.experiments.get(id).results!;
+    check(live);
+
+    // A restart recounts the running experiment from the event store.
+    await gu.close();
+    const reopened = await Gu.open(stores, { now: () => clock.now, deadlineMs: 10_000 });
+    check(reopened.experiments.get(id).results!);
+
+    // Stopping freezes the figures: later events do not move them, and shoppers see the default again.
+    clock.now += HOUR;
+    const stopped = await reopened.experiments.stop(id);
+    assert.equal(stopped.status, 'stopped');
+    check(stopped.results!);
+    clock.now += HOUR;
+    await reopened.ingest([purchase('u0', 'order-late', 'a1', 1_000_000)]);
+    await reopened.processor.wake();
+    assert.deepEqual(reopened.experiments.get(id).results, stopped.results);
+    assert.equal(reopened.recommend({ userId: 'u0', placement: 'home', n: 3 }).variant, 'default');
+    await reopened.close();
+  });
+
+  test('a session that signs in keeps its variant; an erased shopper leaves the figures', async () => {
+    const { gu } = await trainedShop({ shoppers: 4 });
+    const { id } = await gu.experiments.start({ ...HOME_TEST, placement: 'pdp' });
+    const answer = gu.recommend({ sessionId: 'anon-1', placement: 'pdp', itemId: 'a1', n: 2 });
+    await gu.ingest(seen({ sessionId: 'anon-1' }, answer.recommendationId, ['a2'], true));
+    // Signing in: an event with both ids, then the user's purchase.
+    await gu.ingest([
+      {
+        eventId: eventId(),
+        eventType: 'view',
+        userId: 'buyer',
+        sessionId: 'anon-1',
+        itemId: 'a2',
+        timestamp: NOW,
+      },
+      purchase('buyer', 'order-1', 'a2', 300_000),
+    ]);
+    await gu.processor.wake();
+    const variant = (r: ReturnType<typeof gu.experiments.get>) =>
+      r.results!.variants.find((v) => v.name === answer.variant)!;
+    assert.deepEqual(
+      [variant(gu.experiments.get(id)).shoppers, variant(gu.experiments.get(id)).revenue],
+      [1, 300_000],
+    );
+    await gu.deleteUser('buyer');
+    assert.deepEqual(
+      [variant(gu.experiments.get(id)).shoppers, variant(gu.experiments.get(id)).revenue],
+      [0, 0],
+    );
+    await gu.close();
+  });
+
+  test('a replica serves the variants the writer starts, and stops serving them when told', async () => {
+    const relay: GuChange[] = [];
+    const { gu: writer, stores, clock } = await trainedShop({ options: { onChange: (c) => relay.push(c) } });
+    const replica = await Gu.open(stores, { now: () => clock.now, deadlineMs: 10_000, follower: true });
+    const deliver = async () => {
+      for (const change of relay.splice(0)) await replica.apply(change);
+    };
+    const { id } = await writer.experiments.start(HOME_TEST);
+    await deliver();
+    for (let u = 0; u < 10; u++) {
+      const req = { userId: `u${u}`, placement: 'home' as const, n: 3 };
+      assert.equal(replica.recommend(req).variant, writer.recommend(req).variant);
+    }
+    assert.equal(replica.experiments.get(id).results, null, 'a replica does not count');
+    await writer.experiments.stop(id);
+    await deliver();
+    assert.equal(replica.recommend({ userId: 'u0', placement: 'home', n: 3 }).variant, 'default');
+    await replica.close();
+    await writer.close();
+  });
+});

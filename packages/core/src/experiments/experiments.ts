@@ -1,0 +1,170 @@
+import { shopperKey, type ShopEvent } from '../domain/events.js';
+import { GuError } from '../errors.js';
+import type { LoggedEvent } from '../ports/event-log.js';
+import type { MetaStore } from '../ports/meta-store.js';
+import type { Placement } from '../serving/placements.js';
+import { assign, checkExperiment, type Arm, type Experiment, type ExperimentDraft } from './experiment.js';
+import { ExperimentTally, type ExperimentResults } from './experiment-tally.js';
+
+const PREFIX = 'experiment/';
+
+/** An experiment as stored: a stopped one keeps the figures it stopped with. */
+interface Stored extends Experiment {
+  results?: ExperimentResults;
+}
+
+export interface ExperimentReport extends Experiment {
+  status: 'running' | 'stopped';
+  /** Null on a serving replica, which serves experiments but does not count them. */
+  results: ExperimentResults | null;
+}
+
+export interface ExperimentsOptions {
+  now: () => number;
+  /** Counts running experiments from the events (the writer); a replica only assigns variants. */
+  tally: boolean;
+  /** Told when an experiment starts, stops or goes, for the replicas to load them again. */
+  onChange?: () => void;
+}
+
+/** A readable id: the name's letters (Vietnamese marks dropped) and a random suffix. */
+function newId(name: string): string {
+  const slug = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 32)
+    .replace(/-+$/, '');
+  return `${slug || 'experiment'}-${Math.random().toString(36).slice(2, 6).padEnd(4, '0')}`;
+}
+
+/**
+ * A/B tests of recommendation variants (PRODUCT.md §1, §6): at most one runs per placement; each shopper is
+ * assigned a variant by hash, so they see the same one on every visit and on every replica; the figures are
+ * counted from the events as they are processed and, after a restart, recounted from the 30-day event store.
+ * Stopping freezes them in the meta store.
+ */
+export class Experiments {
+  private stored = new Map<string, Stored>();
+  private running = new Map<Placement, Experiment>();
+  private tallies = new Map<string, ExperimentTally>();
+  /** Events up to this log offset are counted (restored, then each processed batch). */
+  private upTo = 0;
+
+  constructor(
+    private readonly meta: MetaStore,
+    private readonly options: ExperimentsOptions,
+  ) {}
+
+  /** Reads the experiments from the meta store; running ones start counting afresh (restore() refills them). */
+  async load(): Promise<void> {
+    const all = await this.meta.list<Stored>(PREFIX);
+    this.stored = new Map(all.map(([, e]) => [e.id, e]));
+    this.running = new Map();
+    const tallies = new Map<string, ExperimentTally>();
+    for (const e of this.stored.values()) {
+      if (e.stoppedAt !== undefined) continue;
+      this.running.set(e.placement, e);
+      if (this.options.tally) tallies.set(e.id, this.tallies.get(e.id) ?? new ExperimentTally(e));
+    }
+    this.tallies = tallies;
+  }
+
+  /** The variant a shopper is served on a placement; undefined when no experiment runs there. */
+  arm(placement: Placement, shopper: { userId?: string; sessionId?: string }): Arm | undefined {
+    const experiment = this.running.get(placement);
+    // An anonymous request (no user, no session) cannot be followed to an outcome: it is left out.
+    if (!experiment || (!shopper.userId && !shopper.sessionId)) return undefined;
+    const variant = assign(experiment, shopperKey(shopper));
+    return { experiment: experiment.id, variant: variant.name, recipe: variant.recipe };
+  }
+
+  /** An event from the event store, on start (they come in time order, so offsets are not checked). */
+  restore(e: ShopEvent & Partial<LoggedEvent>): void {
+    for (const tally of this.tallies.values()) tally.record(e);
+    this.upTo = Math.max(this.upTo, e.offset ?? 0);
+  }
+
+  /** Processed events; those already counted (a replay after a restart) are skipped. */
+  record(events: readonly LoggedEvent[]): void {
+    for (const e of events) {
+      if (e.offset <= this.upTo) continue;
+      for (const tally of this.tallies.values()) tally.record(e);
+      this.upTo = e.offset;
+    }
+  }
+
+  erase(shoppers: readonly string[]): void {
+    for (const tally of this.tallies.values()) tally.erase(shoppers);
+  }
+
+  list(): ExperimentReport[] {
+    return [...this.stored.values()].sort((a, b) => b.startedAt - a.startedAt).map((e) => this.report(e));
+  }
+
+  get(id: string): ExperimentReport {
+    const e = this.stored.get(id);
+    if (!e) throw new GuError('UNKNOWN_EXPERIMENT', `no experiment ${id}`);
+    return this.report(e);
+  }
+
+  private report({ results, ...experiment }: Stored): ExperimentReport {
+    const running = experiment.stoppedAt === undefined;
+    return {
+      ...experiment,
+      status: running ? 'running' : 'stopped',
+      results: running ? (this.tallies.get(experiment.id)?.results(this.options.now()) ?? null) : results!,
+    };
+  }
+
+  /** Starts an experiment on a placement where none runs. */
+  async start(draft: ExperimentDraft): Promise<ExperimentReport> {
+    let id: string;
+    do id = newId(typeof draft.name === 'string' ? draft.name : '');
+    while (this.stored.has(id));
+    const experiment = checkExperiment(draft, id, this.options.now());
+    const busy = this.running.get(experiment.placement);
+    if (busy)
+      throw new GuError(
+        'EXPERIMENT_RUNNING',
+        `experiment ${busy.id} already runs on ${busy.placement}: stop it first`,
+      );
+    await this.meta.set(PREFIX + id, experiment);
+    this.stored.set(id, experiment);
+    this.running.set(experiment.placement, experiment);
+    if (this.options.tally) this.tallies.set(id, new ExperimentTally(experiment));
+    this.options.onChange?.();
+    return this.report(experiment);
+  }
+
+  /** Stops an experiment: its shoppers see the placement's default again, and its figures are frozen. */
+  async stop(id: string): Promise<ExperimentReport> {
+    const e = this.stored.get(id);
+    if (!e) throw new GuError('UNKNOWN_EXPERIMENT', `no experiment ${id}`);
+    if (e.stoppedAt !== undefined) return this.report(e); // stopping twice is stopping once
+    const now = this.options.now();
+    const results = this.tallies.get(id)?.results(now);
+    if (!results) throw new GuError('NOT_READY', 'this process does not count experiments');
+    const stopped: Stored = { ...e, stoppedAt: now, results };
+    await this.meta.set(PREFIX + id, stopped);
+    this.stored.set(id, stopped);
+    this.running.delete(e.placement);
+    this.tallies.delete(id);
+    this.options.onChange?.();
+    return this.report(stopped);
+  }
+
+  /** Deletes a stopped experiment and its figures. */
+  async delete(id: string): Promise<void> {
+    const e = this.stored.get(id);
+    if (!e) throw new GuError('UNKNOWN_EXPERIMENT', `no experiment ${id}`);
+    if (e.stoppedAt === undefined)
+      throw new GuError('EXPERIMENT_RUNNING', `experiment ${id} is running: stop it before deleting it`);
+    await this.meta.delete(PREFIX + id);
+    this.stored.delete(id);
+    this.options.onChange?.();
+  }
+}

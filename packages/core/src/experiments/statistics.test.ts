@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  compareMeans,
+  compareProportions,
+  goodnessOfFit,
+  logGamma,
+  momentsOf,
+  normalCdf,
+  studentQuantile,
+  studentTwoSidedP,
+  upperGamma,
+} from './statistics.js';
+
+const near = (actual: number | undefined, expected: number, tolerance: number, what = '') =>
+  assert.ok(
+    actual !== undefined && Math.abs(actual - expected) <= tolerance,
+    `${what} ${actual} is not ${expected} ± ${tolerance}`,
+  );
+
+// Reference values from SciPy 1.17 (scipy.stats: norm, t, chi2, chisquare, ttest_ind(equal_var=False)).
+describe('distribution functions', () => {
+  test('ln Γ, Φ, Student t and chi-square tails agree with R', () => {
+    near(logGamma(0.5), Math.log(Math.sqrt(Math.PI)), 1e-12, 'ln Γ(0.5)');
+    near(logGamma(10), Math.log(362_880), 1e-12, 'ln Γ(10)');
+    near(normalCdf(1.959963984540054), 0.975, 1e-7, 'norm.cdf(1.96)');
+    near(normalCdf(-1), 0.158655253931457, 1e-7, 'norm.cdf(-1)');
+    near(studentTwoSidedP(2, 10), 0.0733880347707404, 1e-9, '2 t.sf(2, 10)');
+    near(studentTwoSidedP(1.5, 3.7), 0.2135981692020135, 1e-9, '2 t.sf(1.5, 3.7)');
+    near(studentQuantile(0.05, 10), 2.228138851986274, 1e-8, 't.ppf(0.975, 10)');
+    near(studentQuantile(0.05, 1e6), 1.959966356814107, 1e-8, 't.ppf(0.975, 1e6)');
+    near(upperGamma(0.5, 3.841458820694124 / 2), 0.05, 1e-9, 'chi2.sf(3.84, 1)');
+    near(upperGamma(1, 5.991464547107979 / 2), 0.05, 1e-9, 'chi2.sf(5.99, 2)');
+    near(upperGamma(2.5, 11.0705 / 2), 0.0499999554280436, 1e-9, 'chi2.sf(11.07, 5)');
+    near(upperGamma(0.5, 0.1), 0.654720846018577, 1e-9, 'chi2.sf(0.2, 1)');
+  });
+});
+
+describe('comparisons', () => {
+  test('two proportions: the pooled z-test and the Wald interval', () => {
+    // 120 of 4000 against 150 of 4000: pooled z = 1.857353716663985, 2 norm.sf(z) = 0.06326084669568624
+    const c = compareProportions(120, 4000, 150, 4000)!;
+    near(c.difference, 0.0075, 1e-12);
+    near(c.relativeLift!, 0.25, 1e-12);
+    near(c.pValue, 0.06326084669568624, 1e-7, 'p');
+    const se = Math.sqrt((0.03 * 0.97) / 4000 + (0.0375 * 0.9625) / 4000);
+    near(c.ci95[0], 0.0075 - 1.959964 * se, 1e-6);
+    near(c.ci95[1], 0.0075 + 1.959964 * se, 1e-6);
+    assert.equal(compareProportions(0, 0, 3, 10), undefined, 'no trials');
+    assert.equal(compareProportions(0, 10, 0, 10), undefined, 'nothing varies');
+  });
+
+  test("means: Welch's t-test and interval", () => {
+    // ttest_ind(b, a, equal_var=False): t = 2.2192, df = 24.496, p = 0.03597227102979692,
+    // confidence_interval(0.95) = [0.15760646449535276, 4.282393535504645]
+    const a = [19.8, 20.4, 19.6, 17.8, 18.5, 18.9, 18.3, 18.9, 19.5, 22.0];
+    const b = [
+      28.2, 26.6, 20.1, 23.3, 25.2, 22.1, 17.7, 27.6, 20.6, 13.7, 23.2, 17.5, 20.6, 18.0, 23.9, 21.6, 24.3,
+      20.4, 24.0, 13.2,
+    ];
+    const c = compareMeans(momentsOf(a), momentsOf(b))!;
+    near(c.difference, 21.59 - 19.37, 1e-9);
+    near(c.pValue, 0.03597227102979692, 1e-8, 'p');
+    near(c.ci95[0], 0.15760646449535276, 1e-7, 'lower');
+    near(c.ci95[1], 4.282393535504645, 1e-7, 'upper');
+    assert.equal(compareMeans(momentsOf([1]), momentsOf([1, 2])), undefined, 'one value');
+    assert.equal(compareMeans(momentsOf([5, 5]), momentsOf([5, 5, 5])), undefined, 'no variance');
+  });
+
+  test('goodness of fit of a split to its weights', () => {
+    // chisquare([5100, 4900]).pvalue = 0.04550026389635857
+    near(goodnessOfFit([5100, 4900], [1, 1]), 0.04550026389635857, 1e-9);
+    near(goodnessOfFit([2000, 1000], [2, 1]), 1, 1e-12);
+    assert.equal(goodnessOfFit([0, 0], [1, 1]), undefined);
+  });
+});
