@@ -167,7 +167,7 @@ export const simulateCommand = new Command('simulate')
   .description(
     'Send shoppers through a running Gu: visits to the home page, product pages and the cart that view, click ' +
       'recommendations of their taste, add to the cart and order, through the public API and the events the ' +
-      "tracker sends; the dashboard's KPIs then have traffic to show.",
+      "tracker sends; the dashboard's KPIs and A/B tests then have traffic to show.",
   )
   .option(
     '--url <url>',
