@@ -301,7 +301,7 @@ function ExperimentCard({
                 <tr key={v.name} data-variant={v.name}>
                   <td>
                     <strong>{v.name}</strong>
-                    {i === 0 && <span className="pill">{t('admin.control')}</span>}
+                    {i === 0 && <span className="pill pill-neutral">{t('admin.control')}</span>}
                     <div className="muted small">
                       {v.recipe} · {percent(v.weight / totalWeight)}
                     </div>
@@ -322,9 +322,7 @@ function ExperimentCard({
               ))}
             </tbody>
           </table>
-          <p className="muted small">
-            {t('admin.alphaNote', { alpha: results.alpha.toFixed(3), k: results.variants.length - 1 })}
-          </p>
+          <p className="muted small">{t('admin.alphaNote', { alpha: results.alpha.toFixed(3) })}</p>
         </div>
       )}
     </article>

@@ -181,7 +181,7 @@ const vi = {
   'admin.srm':
     'Tỷ lệ khách giữa các phương án lệch khỏi tỷ trọng (p = {p}): việc chia khách hoặc theo dõi có lỗi, đừng tin kết quả.',
   'admin.alphaNote':
-    'Khoảng tin cậy 95%; có ý nghĩa khi p < {alpha} (đã hiệu chỉnh Bonferroni cho {k} phương án so với đối chứng).',
+    'Khoảng tin cậy 95%; khác biệt có ý nghĩa khi p < {alpha} (mức 0,05 chia đều cho các phương án so với đối chứng).',
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -356,7 +356,7 @@ const en: Record<MessageKey, string> = {
   'admin.srm':
     'The split of shoppers between variants is off their weights (p = {p}): assignment or tracking is broken; do not trust the results.',
   'admin.alphaNote':
-    '95% intervals; significant when p < {alpha} (Bonferroni-corrected for {k} variants against the control).',
+    '95% intervals; a difference is significant when p < {alpha} (0.05 split over the variants compared with the control).',
 };
 
 const messages: Record<Locale, Record<MessageKey, string>> = { vi, en };
