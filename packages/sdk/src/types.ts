@@ -237,8 +237,14 @@ export interface ExperimentVariant {
   /** 1–32 letters, digits, - or _. */
   name: string;
   recipe: VariantRecipe;
+  /** A version of the recipe to try before promoting it; the serving one when absent. */
+  modelVersion?: string;
   /** Share of shoppers, relative to the other variants' (default 1). */
   weight?: number;
+}
+
+export interface ServedVariant extends ExperimentVariant {
+  weight: number;
 }
 
 /** A new A/B test: the first variant is the control. */
@@ -260,7 +266,7 @@ export interface ExperimentComparison {
 
 export type ExperimentMetric = 'ctr' | 'conversionRate' | 'averageOrderValue' | 'revenuePerShopper';
 
-export interface VariantResult extends Required<ExperimentVariant> {
+export interface VariantResult extends ServedVariant {
   shoppers: number;
   impressions: number;
   clicks: number;
@@ -279,7 +285,7 @@ export interface Experiment extends ExperimentDraft {
   status: 'running' | 'stopped';
   startedAt: string;
   stoppedAt: string | null;
-  variants: Required<ExperimentVariant>[];
+  variants: ServedVariant[];
   results: {
     at: string;
     alpha: number;

@@ -17,10 +17,14 @@ export const MAX_VARIANTS = 5;
 /** Names go into recommendation ids (`home.<experiment>.<variant>.<uuid>`): no dots. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 
-/** One arm of an A/B test: the recipe that leads the placement's list, and its share of shoppers. */
+/**
+ * One arm of an A/B test: the recipe that leads the placement's list, the version of it (a candidate tried on
+ * live traffic before it is promoted; the serving one when absent), and its share of shoppers.
+ */
 export interface Variant {
   name: string;
   recipe: VariantRecipe;
+  modelVersion?: string;
   weight: number;
 }
 
@@ -41,6 +45,7 @@ export interface Arm {
   experiment: string;
   variant: string;
   recipe: VariantRecipe;
+  modelVersion?: string;
 }
 
 export interface ExperimentDraft {
@@ -65,8 +70,9 @@ export function checkExperiment(draft: ExperimentDraft, id: string, now: number)
     throw invalid(`variants: 2–${MAX_VARIANTS} variants, the first being the control`);
   const checked = variants.map((v: unknown, i): Variant => {
     const at = `variants[${i}]`;
-    if (typeof v !== 'object' || v === null) throw invalid(`${at}: an object { name, recipe, weight? }`);
-    const { name: vName, recipe, weight = 1, ...rest } = v as Record<string, unknown>;
+    if (typeof v !== 'object' || v === null)
+      throw invalid(`${at}: an object { name, recipe, modelVersion?, weight? }`);
+    const { name: vName, recipe, modelVersion, weight = 1, ...rest } = v as Record<string, unknown>;
     const extra = Object.keys(rest);
     if (extra.length) throw invalid(`${at}: unknown field ${extra.join(', ')}`);
     if (typeof vName !== 'string' || !NAME.test(vName))
@@ -75,7 +81,17 @@ export function checkExperiment(draft: ExperimentDraft, id: string, now: number)
       throw invalid(`${at}.recipe: one of ${VARIANT_RECIPES.join(', ')}`);
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0 || weight > 100)
       throw invalid(`${at}.weight: a number above 0 and at most 100`);
-    return { name: vName, recipe: recipe as VariantRecipe, weight };
+    if (
+      modelVersion !== undefined &&
+      (typeof modelVersion !== 'string' || !modelVersion || modelVersion.length > 256)
+    )
+      throw invalid(`${at}.modelVersion: the id of a ${String(recipe)} model version`);
+    return {
+      name: vName,
+      recipe: recipe as VariantRecipe,
+      ...(modelVersion ? { modelVersion } : {}),
+      weight,
+    };
   });
   const names = checked.map((v) => v.name);
   const twice = names.find((n, i) => names.indexOf(n) !== i);

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { GuError } from '../errors.js';
 import { Gu, type GuChange } from '../service/gu.js';
-import { HOUR, NOW, eventId, trainedShop, type RawEvent } from '../service/shop-fixture.test-util.js';
+import {
+  FAST_TRAINING,
+  HOUR,
+  NOW,
+  eventId,
+  trainedShop,
+  type RawEvent,
+} from '../service/shop-fixture.test-util.js';
 import { armOfRecommendation } from '../serving/placements.js';
 
 const isCode = (code: string) => (e: unknown) => e instanceof GuError && e.code === code;
@@ -242,5 +249,70 @@ describe('Experiments through Gu', () => {
     assert.equal(replica.recommend({ userId: 'u0', placement: 'home', n: 3 }).variant, 'default');
     await replica.close();
     await writer.close();
+  });
+
+  test('a variant can serve a candidate model version, kept up to date with live events like the serving one', async () => {
+    const relay: GuChange[] = [];
+    const { gu, stores, clock } = await trainedShop({ options: { onChange: (c) => relay.push(c) } });
+    const serving = gu.serving().popular!.id;
+    const candidate = (await gu.train({ ...FAST_TRAINING, recipes: ['popular'], promote: 'never' }))
+      .versions[0].id;
+    const variants = [
+      { name: 'serving', recipe: 'popular' },
+      { name: 'candidate', recipe: 'popular', modelVersion: candidate },
+    ];
+    await assert.rejects(
+      gu.experiments.start({
+        ...HOME_TEST,
+        variants: [variants[0], { ...variants[1], modelVersion: 'nope' }],
+      }),
+      (e: unknown) =>
+        isCode('UNKNOWN_MODEL')(e) && /variants\[1\]\.modelVersion: no model version nope/.test(String(e)),
+    );
+    await assert.rejects(
+      gu.experiments.start({
+        ...HOME_TEST,
+        variants: [variants[0], { ...variants[1], modelVersion: serving.replace('popular', 'trending') }],
+      }),
+      isCode('UNKNOWN_MODEL'),
+    );
+    const trending = gu.serving().trending!.id;
+    await assert.rejects(
+      gu.experiments.start({
+        ...HOME_TEST,
+        variants: [variants[0], { ...variants[1], modelVersion: trending }],
+      }),
+      (e: unknown) => isCode('INVALID_REQUEST')(e) && /is a trending model, not popular/.test(String(e)),
+    );
+    assert.equal(gu.experiments.list().length, 0, 'nothing started');
+
+    await gu.experiments.start({ ...HOME_TEST, variants });
+    const replica = await Gu.open(stores, { now: () => clock.now, deadlineMs: 10_000, follower: true });
+    for (const change of relay.splice(0)) await replica.apply(change);
+    // Shoppers new to the shop get the popular list: from the serving version or from the candidate.
+    const byVariant = new Map<string, string | null>();
+    for (let s = 0; s < 20; s++) {
+      const req = { sessionId: `new-${s}`, placement: 'home' as const, n: 3 };
+      const answer = gu.recommend(req);
+      byVariant.set(answer.variant, answer.modelVersion);
+      assert.equal(
+        replica.recommend(req).modelVersion,
+        answer.modelVersion,
+        'the replica serves the same version',
+      );
+    }
+    assert.deepEqual(Object.fromEntries(byVariant), { serving, candidate });
+
+    // b10, which nobody bought, sells now: the candidate learns of it as the serving version does.
+    const sales = Array.from({ length: 30 }, (_, k) => purchase(`buyer-${k}`, `o-b10-${k}`, 'b10', 10_000));
+    await gu.ingest(sales);
+    await gu.processor.wake();
+    clock.now += 2 * 60_000; // past the answers cached for shoppers without history
+    for (let s = 0; s < 20; s++) {
+      const answer = gu.recommend({ sessionId: `new-${s}`, placement: 'home', n: 3 });
+      assert.equal(answer.items[0].itemId, 'b10', `${answer.variant} ranks the new best seller first`);
+    }
+    await replica.close();
+    await gu.close();
   });
 });

@@ -23,6 +23,11 @@ export interface ExperimentsOptions {
   now: () => number;
   /** Counts running experiments from the events (the writer); a replica only assigns variants. */
   tally: boolean;
+  /**
+   * Readies what a new experiment serves before it starts (loads its variants' model versions); throws to
+   * refuse it, with the reason.
+   */
+  prepare?: (experiment: Experiment) => Promise<void>;
   /** Told when an experiment starts, stops or goes, for the replicas to load them again. */
   onChange?: () => void;
 }
@@ -79,7 +84,20 @@ export class Experiments {
     // An anonymous request (no user, no session) cannot be followed to an outcome: it is left out.
     if (!experiment || (!shopper.userId && !shopper.sessionId)) return undefined;
     const variant = assign(experiment, shopperKey(shopper));
-    return { experiment: experiment.id, variant: variant.name, recipe: variant.recipe };
+    return {
+      experiment: experiment.id,
+      variant: variant.name,
+      recipe: variant.recipe,
+      modelVersion: variant.modelVersion,
+    };
+  }
+
+  /** The model versions that running experiments' variants serve. */
+  modelVersions(): Set<string> {
+    const ids = new Set<string>();
+    for (const e of this.running.values())
+      for (const v of e.variants) if (v.modelVersion) ids.add(v.modelVersion);
+    return ids;
   }
 
   /** An event from the event store, on start (they come in time order, so offsets are not checked). */
@@ -132,6 +150,7 @@ export class Experiments {
         'EXPERIMENT_RUNNING',
         `experiment ${busy.id} already runs on ${busy.placement}: stop it first`,
       );
+    await this.options.prepare?.(experiment);
     await this.meta.set(PREFIX + id, experiment);
     this.stored.set(id, experiment);
     this.running.set(experiment.placement, experiment);

@@ -4,7 +4,6 @@ import type { EventType, ShopEvent } from '../domain/events.js';
 import type { LiveModel } from '../models/live-model.js';
 import type { LoggedEvent } from '../ports/event-log.js';
 import { memoryStores, type Stores } from '../ports/stores.js';
-import type { ModelSet } from '../serving/recommender.js';
 import { StreamProcessor, type ProcessorOptions } from './processor.js';
 import { ShopperStates } from './shopper-states.js';
 
@@ -40,10 +39,14 @@ function spyModel() {
       calls.push({ offsets: events.map((e) => e.offset), recent: events.map((e) => [...recentItems(e)]) });
     },
   };
-  return { calls, models: (): ModelSet => ({ popular: model as unknown as LiveModel }) };
+  return { calls, models: () => [model as unknown as LiveModel] };
 }
 
-function setup(stores: Stores = memoryStores(), options: ProcessorOptions = {}, models = () => ({})) {
+function setup(
+  stores: Stores = memoryStores(),
+  options: ProcessorOptions = {},
+  models: () => LiveModel[] = () => [],
+) {
   const states = new ShopperStates();
   const processor = new StreamProcessor(stores, states, models, { now: () => NOW, ...options });
   return { stores, states, processor };

@@ -2,7 +2,7 @@ import { shopperKey, type ShopEvent } from '../domain/events.js';
 import type { LoggedEvent } from '../ports/event-log.js';
 import { EVENT_STORE_TTL_MS } from '../ports/event-store.js';
 import type { Stores } from '../ports/stores.js';
-import type { ModelSet } from '../serving/recommender.js';
+import type { LiveModel } from '../models/live-model.js';
 import type { ShopperStates } from './shopper-states.js';
 
 const POSITION_KEY = 'processor.position';
@@ -51,7 +51,8 @@ export class StreamProcessor {
   constructor(
     private readonly stores: Stores,
     private readonly states: ShopperStates,
-    private readonly models: () => ModelSet,
+    /** Every model that serves (a recipe's, an experiment's): each is kept up to date with the log. */
+    private readonly models: () => Iterable<LiveModel | undefined>,
     private readonly options: ProcessorOptions = {},
   ) {}
 
@@ -165,8 +166,7 @@ export class StreamProcessor {
         this.stateUpTo = e.offset;
       }
     }
-    for (const model of Object.values(this.models()))
-      model?.update(batch, (e) => recentBefore.get(e.offset) ?? []);
+    for (const model of this.models()) model?.update(batch, (e) => recentBefore.get(e.offset) ?? []);
     if (persist) {
       await this.stores.events.add(batch.slice(stored));
       await this.stores.lake.append(batch);

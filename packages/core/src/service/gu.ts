@@ -19,7 +19,7 @@ import type { Stores } from '../ports/stores.js';
 import type { RecipeName } from '../recipes/recipe.js';
 import { RECIPE_NAMES } from '../recipes/recipe.js';
 import { Experiments } from '../experiments/experiments.js';
-import type { Arm } from '../experiments/experiment.js';
+import type { Experiment } from '../experiments/experiment.js';
 import { KpiTracker } from '../realtime/kpis.js';
 import { StreamProcessor } from '../realtime/processor.js';
 import { ShopperStates } from '../realtime/shopper-states.js';
@@ -37,6 +37,7 @@ import {
   type RecommendationRequest,
   type Recommendations,
   type RecommendedItem,
+  type ServingArm,
 } from '../serving/recommender.js';
 import { runSteps } from './steps.js';
 import { gateFailures, loadTrainingData, trainVersions, type TrainingOptions } from './training.js';
@@ -114,6 +115,8 @@ export class Gu {
   readonly experiments: Experiments;
   readonly recommender: Recommender;
   private models: ModelSet = {};
+  /** Model versions that running experiments' variants serve, by version id. */
+  private experimentModels = new Map<string, LiveModel>();
   private filters = new Map<string, FilterDefinition>();
   private cache: AnswerCache;
   private training?: Promise<TrainingReport>;
@@ -133,9 +136,14 @@ export class Gu {
     this.experiments = new Experiments(stores.meta, {
       now: () => this.now(),
       tally: !options.follower,
-      onChange: () => this.changed({ kind: 'experiments' }),
+      prepare: (e) => this.prepareExperiment(e),
+      onChange: () => {
+        this.dropExperimentModels();
+        this.changed({ kind: 'experiments' });
+      },
     });
-    this.processor = new StreamProcessor(stores, this.states, () => this.models, {
+    const live = () => [...Object.values(this.models), ...this.experimentModels.values()];
+    this.processor = new StreamProcessor(stores, this.states, live, {
       now: options.now,
       follower: options.follower,
       onError: options.onProcessorError,
@@ -167,6 +175,7 @@ export class Gu {
     await gu.experiments.load(); // before the processor's start, which recounts running experiments
     await gu.processor.start();
     await gu.syncServing();
+    await gu.syncExperimentModels();
     await gu.processor.wake();
     gu.warmUp();
     return gu;
@@ -215,7 +224,8 @@ export class Gu {
         this.cache.clear();
         return;
       case 'experiments':
-        return this.experiments.load();
+        await this.experiments.load();
+        return this.syncExperimentModels();
       case 'models':
         await this.syncServing();
         return;
@@ -254,7 +264,7 @@ export class Gu {
   /** The answer; while an experiment runs on the placement, in the shopper's variant of it. */
   recommend(request: RecommendationRequest): Recommendations {
     const req = fullRequest(request);
-    const arm = this.experiments.arm(req.placement, req);
+    const arm = this.armOf(req);
     const value = this.recommender.prepared(req, arm) ?? this.cachedOrRanked(req, arm);
     if (this.options.recordServed) this.options.recordServed(value.placement, value.tookMs, value.fallback);
     else this.kpis.recordServed(value.placement, value.tookMs, value.fallback);
@@ -266,7 +276,7 @@ export class Gu {
    * the same answer as any other, so such requests share one key whoever asks: product pages seen by
    * first-time visitors, much of a shop's traffic, are its hot keys.
    */
-  private cachedOrRanked(req: RecommendationRequest, arm: Arm | undefined): Recommendations {
+  private cachedOrRanked(req: RecommendationRequest, arm: ServingArm | undefined): Recommendations {
     const shopper = req.userId || req.sessionId ? shopperKey(req) : undefined;
     const version = shopper ? this.states.version(shopper) : undefined;
     const key = [
@@ -307,6 +317,55 @@ export class Gu {
 
   rank(shopper: { userId?: string; sessionId?: string }, itemIds: readonly string[]): RecommendedItem[] {
     return this.recommender.rankFor(shopper, itemIds);
+  }
+
+  /** The shopper's arm of the experiment running on the placement, with its variant's model version. */
+  private armOf(req: RecommendationRequest): ServingArm | undefined {
+    const arm = this.experiments.arm(req.placement, req);
+    return arm?.modelVersion ? { ...arm, model: this.experimentModels.get(arm.modelVersion) } : arm;
+  }
+
+  // ── Experiments ───────────────────────────────────────────────────────────────────────────────────────
+
+  /** A new experiment's model versions must exist, be of their variant's recipe, and load. */
+  private async prepareExperiment(e: Experiment): Promise<void> {
+    for (const [i, v] of e.variants.entries()) {
+      if (!v.modelVersion) continue;
+      const version = await this.stores.models.get(v.modelVersion);
+      if (!version)
+        throw new GuError('UNKNOWN_MODEL', `variants[${i}].modelVersion: no model version ${v.modelVersion}`);
+      if (version.recipe !== v.recipe)
+        throw new GuError(
+          'INVALID_REQUEST',
+          `variants[${i}].modelVersion: ${v.modelVersion} is a ${version.recipe} model, not ${v.recipe}`,
+        );
+    }
+    await this.loadExperimentModels(e.variants.flatMap((v) => v.modelVersion ?? []));
+  }
+
+  /** Loads model versions for experiments, between processor passes (as promote does), once each. */
+  private loadExperimentModels(ids: readonly string[]): Promise<void> {
+    return this.processor.exclusive(async () => {
+      for (const id of ids)
+        if (!this.experimentModels.has(id)) this.experimentModels.set(id, await this.loadModel(id));
+    });
+  }
+
+  /** Lets go of the model versions no running experiment serves. */
+  private dropExperimentModels(): void {
+    const wanted = this.experiments.modelVersions();
+    for (const id of this.experimentModels.keys()) if (!wanted.has(id)) this.experimentModels.delete(id);
+  }
+
+  /**
+   * Serves what the running experiments name (on start, and on a replica when the writer changed them); a
+   * version that cannot load leaves its variant on the serving model, and is reported.
+   */
+  private async syncExperimentModels(): Promise<void> {
+    this.dropExperimentModels();
+    for (const id of this.experiments.modelVersions())
+      await this.loadExperimentModels([id]).catch((error) => this.options.onModelError?.(error));
+    this.generation++; // answers cached while a variant's model was still loading are not served again
   }
 
   // ── Catalog and users ─────────────────────────────────────────────────────────────────────────────────

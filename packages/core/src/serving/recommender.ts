@@ -77,6 +77,11 @@ interface TopList {
 
 type Ranked = { items: RecommendedItem[]; recipe: RecipeName; model?: LiveModel };
 
+/** An experiment's arm as served: with the model of its variant's version, when it names one. */
+export interface ServingArm extends Arm {
+  model?: LiveModel;
+}
+
 /**
  * The request with every field, in one order: callers' requests differ in which fields they carry, each set
  * a hidden class of its own, and the serving path's loads of `placement`, `userId`, `n`… went megamorphic,
@@ -153,7 +158,7 @@ export class Recommender {
   constructor(private readonly deps: RecommenderDeps) {}
 
   /** The answer; in an experiment's arm, its recipe leads the placement's list. */
-  recommend(request: RecommendationRequest, arm?: Arm): Recommendations {
+  recommend(request: RecommendationRequest, arm?: ServingArm): Recommendations {
     const req = fullRequest(request);
     return this.prepared(req, arm) ?? this.ranked(req, arm);
   }
@@ -162,11 +167,12 @@ export class Recommender {
    * The answer from the shopper's prepared home list, when the serving model ranked it from their current
    * state, the request is unfiltered and enough of it is still available; else undefined.
    */
-  prepared(req: RecommendationRequest, arm?: Arm): Recommendations | undefined {
+  prepared(req: RecommendationRequest, arm?: ServingArm): Recommendations | undefined {
     const model = this.deps.models()['user-personalization'];
     const lists = this.deps.homeLists;
     if (!homeListAnswers(req) || !model || !lists || (!req.userId && !req.sessionId)) return undefined;
-    if (arm && arm.recipe !== 'user-personalization') return undefined; // the lists are user-personalization's
+    // The lists are the serving user-personalization model's.
+    if (arm && (arm.recipe !== 'user-personalization' || arm.model)) return undefined;
     const started = performance.now();
     const key = shopperKey(req);
     const version = this.deps.states.version(key);
@@ -203,7 +209,7 @@ export class Recommender {
   }
 
   /** The answer ranked now (a home list is kept on the way). */
-  ranked(req: RecommendationRequest, arm?: Arm): Recommendations {
+  ranked(req: RecommendationRequest, arm?: ServingArm): Recommendations {
     const started = performance.now();
     const predicate = this.filterPredicate(req.filter, req.filterValues);
     const key = req.userId || req.sessionId ? shopperKey(req) : undefined;
@@ -213,7 +219,7 @@ export class Recommender {
     let ranked: Ranked | undefined;
     let fallback = false;
     try {
-      ranked = this.modelPath(req, key, predicate, started, armRecipes(req.placement, arm));
+      ranked = this.modelPath(req, key, predicate, started, arm);
     } catch (error) {
       if (error instanceof GuError) throw error;
       this.deps.onModelError?.(error);
@@ -311,10 +317,11 @@ export class Recommender {
     key: string | undefined,
     predicate: ((item: Item) => boolean) | undefined,
     started: number,
-    recipes: readonly RecipeName[],
+    arm: ServingArm | undefined,
   ): Ranked | undefined {
-    const models = this.deps.models();
-    for (const recipe of recipes) {
+    const serving = this.deps.models();
+    const models = arm?.model ? { ...serving, [arm.recipe]: arm.model } : serving;
+    for (const recipe of armRecipes(req.placement, arm)) {
       const model = models[recipe];
       if (!model) continue;
       const shopper = key === undefined ? undefined : this.deps.states.inModel(key, model);
@@ -326,7 +333,12 @@ export class Recommender {
       const item = req.itemId === undefined ? undefined : model.indexOf(req.itemId);
       const lists = this.deps.homeLists;
       const keep =
-        lists && key !== undefined && shopper && recipe === 'user-personalization' && homeListAnswers(req);
+        lists &&
+        key !== undefined &&
+        shopper &&
+        recipe === 'user-personalization' &&
+        model === serving[recipe] && // an experiment's candidate model prepares no list
+        homeListAnswers(req);
       const list = this.rankModel(model, placementQuery(req.placement, shopper, item), {
         n: keep ? Math.max(req.n, lists.size) : req.n,
         // What the shopper saw is left out even when it is not the query (the cart placement asks with the cart).

@@ -29,6 +29,12 @@ const draftSchema = {
         properties: {
           name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$' },
           recipe: { type: 'string', enum: [...VARIANT_RECIPES] },
+          modelVersion: {
+            description:
+              'A version of the recipe to try on live traffic before promoting it (default: the serving one)',
+            type: 'string',
+            maxLength: 256,
+          },
           weight: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
         },
         required: ['name', 'recipe'],

@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type {
   Experiment,
   ExperimentComparison,
   ExperimentMetric,
   ExperimentVariant,
   GuClient,
+  ModelVersion,
   Placement,
   VariantRecipe,
   VariantResult,
@@ -97,6 +98,11 @@ function ExperimentForm({ client, onDone }: { client: GuClient; onDone: (started
   const [variants, setVariants] = useState(defaultVariants('home'));
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // Versions a variant may try instead of the serving one (a candidate trained with promote=never, say).
+  const [versions, setVersions] = useState<{ serving: Record<string, string>; versions: ModelVersion[] }>();
+  useEffect(() => {
+    client.models().then(setVersions, () => undefined);
+  }, [client]);
   const change = (i: number, patch: Partial<ExperimentVariant>) =>
     setVariants((vs) => vs.map((v, k) => (k === i ? { ...v, ...patch } : v)));
   const submit = (event: FormEvent) => {
@@ -162,13 +168,32 @@ function ExperimentForm({ client, onDone }: { client: GuClient; onDone: (started
               <select
                 name={`variant-${i}-recipe`}
                 value={v.recipe}
-                onChange={(e) => change(i, { recipe: e.target.value as VariantRecipe })}
+                onChange={(e) =>
+                  change(i, { recipe: e.target.value as VariantRecipe, modelVersion: undefined })
+                }
               >
                 {RECIPES.map((r) => (
                   <option key={r} value={r}>
                     {r}
                   </option>
                 ))}
+              </select>
+            </label>
+            <label className="field">
+              <span>{t('admin.version')}</span>
+              <select
+                name={`variant-${i}-version`}
+                value={v.modelVersion ?? ''}
+                onChange={(e) => change(i, { modelVersion: e.target.value || undefined })}
+              >
+                <option value="">{t('admin.servingVersion')}</option>
+                {versions?.versions
+                  .filter((m) => m.recipe === v.recipe && m.id !== versions.serving[v.recipe])
+                  .map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.id}
+                    </option>
+                  ))}
               </select>
             </label>
             <label className="field narrow">
@@ -305,6 +330,7 @@ function ExperimentCard({
                     <div className="muted small">
                       {v.recipe} · {percent(v.weight / totalWeight)}
                     </div>
+                    {v.modelVersion && <div className="muted small mono">{v.modelVersion}</div>}
                   </td>
                   <td className="num">{number(v.shoppers)}</td>
                   {METRICS.map((m) => (
