@@ -1,7 +1,13 @@
 import { shopperKey, type ShopEvent } from '../domain/events.js';
 import { armOfRecommendation } from '../serving/placements.js';
 import type { Experiment, Variant } from './experiment.js';
-import { compareMeans, compareProportions, goodnessOfFit, momentsOf, type Comparison } from './statistics.js';
+import {
+  compareMeans,
+  compareProportions,
+  goodnessOfFit,
+  type Comparison,
+  type Moments,
+} from './statistics.js';
 
 /** Below this p-value the split of shoppers between variants is not what the weights say (a broken test). */
 export const SAMPLE_RATIO_ALPHA = 0.001;
@@ -47,24 +53,46 @@ interface Exposure {
   orders: string[];
 }
 
+/** A variant's running sums: shoppers (n) with their revenue, buyers, and orders with their value. */
+interface Sums {
+  impressions: number;
+  clicks: number;
+  purchasers: number;
+  perShopper: Moments;
+  perOrder: Moments;
+}
+
+const noSums = (): Sums => ({
+  impressions: 0,
+  clicks: 0,
+  purchasers: 0,
+  perShopper: { n: 0, sum: 0, sumSquares: 0 },
+  perOrder: { n: 0, sum: 0, sumSquares: 0 },
+});
+
+/** A value in a sample going from before to after (a shopper's revenue, an order's value as lines arrive). */
+function move(m: Moments, before: number, after: number): void {
+  m.sum += after - before;
+  m.sumSquares += after * after - before * before;
+}
+
 /**
  * An experiment's figures, counted from the event stream: impressions and clicks by the variant their list
  * was served in; a shopper belongs to the variant of their first impression or click, and their purchases
  * after it count for that variant's conversion, order value and revenue, whether or not the purchase came
- * through a recommendation (the business outcome is the whole shop's, not the widget's).
+ * through a recommendation (the business outcome is the whole shop's, not the widget's). Each variant keeps
+ * running sums, so that the figures cost the same to read at a hundred shoppers as at a million.
  */
 export class ExperimentTally {
   private readonly variantIndex: Map<string, number>;
-  private readonly impressions: number[];
-  private readonly clicks: number[];
+  private readonly sums: Sums[];
   private readonly exposures = new Map<string, Exposure>();
   /** Order value by order id, with the variant of the shopper who placed it. */
   private readonly orders = new Map<string, { variant: number; value: number }>();
 
   constructor(readonly experiment: Experiment) {
     this.variantIndex = new Map(experiment.variants.map((v, i) => [v.name, i]));
-    this.impressions = experiment.variants.map(() => 0);
-    this.clicks = experiment.variants.map(() => 0);
+    this.sums = experiment.variants.map(noSums);
   }
 
   record(e: ShopEvent): void {
@@ -78,56 +106,77 @@ export class ExperimentTally {
       const arm = armOfRecommendation(e.recommendationId);
       const variant = arm?.experiment === this.experiment.id ? this.variantIndex.get(arm.variant) : undefined;
       if (variant === undefined) return;
-      if (e.eventType === 'recommendation_impression') this.impressions[variant]++;
-      else this.clicks[variant]++;
-      if (!this.exposures.has(key))
+      const sums = this.sums[variant];
+      if (e.eventType === 'recommendation_impression') sums.impressions++;
+      else sums.clicks++;
+      if (!this.exposures.has(key)) {
         this.exposures.set(key, { variant, revenue: 0, purchased: false, orders: [] });
+        sums.perShopper.n++;
+      }
       return;
     }
     if (e.eventType !== 'purchase') return;
     const exposure = this.exposures.get(key);
     if (!exposure) return;
+    const sums = this.sums[exposure.variant];
     const value = (e.price ?? 0) * (e.quantity ?? 1);
-    const orderId = e.orderId ?? e.eventId;
+    move(sums.perShopper, exposure.revenue, exposure.revenue + value);
     exposure.revenue += value;
+    if (!exposure.purchased) sums.purchasers++;
     exposure.purchased = true;
+    const orderId = e.orderId ?? e.eventId;
     const order = this.orders.get(orderId);
-    if (order) order.value += value;
-    else {
+    if (order) {
+      move(this.sums[order.variant].perOrder, order.value, order.value + value);
+      order.value += value;
+    } else {
       this.orders.set(orderId, { variant: exposure.variant, value });
       exposure.orders.push(orderId);
+      sums.perOrder.n++;
+      move(sums.perOrder, 0, value);
     }
   }
 
+  /** The session's exposure becomes the user's; a user already exposed keeps theirs, and is one shopper. */
   private merge(from: string, to: string): void {
     const session = this.exposures.get(from);
     if (!session) return;
-    this.exposures.delete(from);
-    if (!this.exposures.has(to)) this.exposures.set(to, session);
+    if (this.exposures.has(to)) this.erase([from]);
+    else {
+      this.exposures.delete(from);
+      this.exposures.set(to, session);
+    }
   }
 
   /** Erasure: the shoppers and their orders leave the figures, as they leave every other store. */
   erase(shoppers: readonly string[]): void {
     for (const key of shoppers) {
-      for (const orderId of this.exposures.get(key)?.orders ?? []) this.orders.delete(orderId);
+      const exposure = this.exposures.get(key);
+      if (!exposure) continue;
+      const sums = this.sums[exposure.variant];
+      for (const orderId of exposure.orders) {
+        const order = this.orders.get(orderId)!;
+        move(this.sums[order.variant].perOrder, order.value, 0);
+        this.sums[order.variant].perOrder.n--;
+        this.orders.delete(orderId);
+      }
+      move(sums.perShopper, exposure.revenue, 0);
+      sums.perShopper.n--;
+      if (exposure.purchased) sums.purchasers--;
       this.exposures.delete(key);
     }
   }
 
   results(now: number): ExperimentResults {
     const variants = this.experiment.variants;
-    const exposures = [...this.exposures.values()];
-    const orders = [...this.orders.values()];
-    const byVariant = variants.map((_, v) => ({
-      shoppers: exposures.filter((s) => s.variant === v),
-      orders: orders.filter((o) => o.variant === v).map((o) => o.value),
-    }));
     const alpha = ALPHA / Math.max(1, variants.length - 1);
     const verdict = (c: Comparison | undefined): Verdict | undefined =>
       c && { ...c, significant: c.pValue < alpha };
-    const control = byVariant[0];
+    // A click without its impression (a lost beacon) must not make a rate above 1.
+    const clicked = (s: Sums) => Math.min(s.clicks, s.impressions);
+    const control = this.sums[0];
     const samplePValue = goodnessOfFit(
-      byVariant.map((b) => b.shoppers.length),
+      this.sums.map((s) => s.perShopper.n),
       variants.map((v) => v.weight),
     );
     return {
@@ -138,36 +187,31 @@ export class ExperimentTally {
         mismatch: samplePValue !== undefined && samplePValue < SAMPLE_RATIO_ALPHA,
       },
       variants: variants.map((variant, v): VariantResult => {
-        const { shoppers, orders: values } = byVariant[v];
-        const purchasers = shoppers.filter((s) => s.purchased).length;
-        const revenue = values.reduce((a, b) => a + b, 0);
-        // A click without its impression (a lost beacon) must not make a rate above 1.
-        const clicks = Math.min(this.clicks[v], this.impressions[v]);
+        const s = this.sums[v];
+        const shoppers = s.perShopper.n;
+        const orders = s.perOrder.n;
+        const revenue = s.perOrder.sum;
         const result: VariantResult = {
           ...variant,
-          shoppers: shoppers.length,
-          impressions: this.impressions[v],
-          clicks: this.clicks[v],
-          ctr: this.impressions[v] ? clicks / this.impressions[v] : null,
-          purchasers,
-          conversionRate: shoppers.length ? purchasers / shoppers.length : null,
-          orders: values.length,
+          shoppers,
+          impressions: s.impressions,
+          clicks: s.clicks,
+          ctr: s.impressions ? clicked(s) / s.impressions : null,
+          purchasers: s.purchasers,
+          conversionRate: shoppers ? s.purchasers / shoppers : null,
+          orders,
           revenue,
-          averageOrderValue: values.length ? revenue / values.length : null,
-          revenuePerShopper: shoppers.length ? revenue / shoppers.length : null,
+          averageOrderValue: orders ? revenue / orders : null,
+          revenuePerShopper: shoppers ? s.perShopper.sum / shoppers : null,
         };
         if (v === 0) return result;
-        const c = control.shoppers;
-        const controlClicks = Math.min(this.clicks[0], this.impressions[0]);
         const tests = {
-          ctr: verdict(compareProportions(controlClicks, this.impressions[0], clicks, this.impressions[v])),
+          ctr: verdict(compareProportions(clicked(control), control.impressions, clicked(s), s.impressions)),
           conversionRate: verdict(
-            compareProportions(c.filter((s) => s.purchased).length, c.length, purchasers, shoppers.length),
+            compareProportions(control.purchasers, control.perShopper.n, s.purchasers, shoppers),
           ),
-          averageOrderValue: verdict(compareMeans(momentsOf(control.orders), momentsOf(values))),
-          revenuePerShopper: verdict(
-            compareMeans(momentsOf(c.map((s) => s.revenue)), momentsOf(shoppers.map((s) => s.revenue))),
-          ),
+          averageOrderValue: verdict(compareMeans(control.perOrder, s.perOrder)),
+          revenuePerShopper: verdict(compareMeans(control.perShopper, s.perShopper)),
         };
         const vsControl = Object.fromEntries(Object.entries(tests).filter(([, t]) => t !== undefined));
         return { ...result, vsControl };

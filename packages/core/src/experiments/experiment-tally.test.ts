@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ShopEvent } from '../domain/events.js';
+import { checkExperiment } from './experiment.js';
+import { ExperimentTally } from './experiment-tally.js';
+import { compareMeans, momentsOf } from './statistics.js';
+
+const experiment = checkExperiment(
+  {
+    name: 'three ways',
+    placement: 'pdp',
+    variants: [
+      { name: 'a', recipe: 'similar-items' },
+      { name: 'b', recipe: 'popular' },
+      { name: 'c', recipe: 'trending', weight: 2 },
+    ],
+  },
+  'three-ways',
+  1000,
+);
+
+/** A seeded generator (mulberry32), so that a failure replays. */
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+let serial = 0;
+const event = (e: Partial<ShopEvent>): ShopEvent =>
+  ({ eventId: `e${++serial}`, timestamp: 2000, receivedAt: 2000, ...e }) as ShopEvent;
+
+describe('ExperimentTally', () => {
+  test('its running sums give what counting every shopper and order afresh gives, through logins and erasures', () => {
+    const next = random(7);
+    const tally = new ExperimentTally(experiment);
+    // The truth, kept the simple way: each exposed shopper's variant, revenue and orders' values.
+    const truth = new Map<
+      string,
+      { variant: string; revenue: number; purchased: boolean; orders: Map<string, number> }
+    >();
+    for (let step = 0; step < 4000; step++) {
+      const u = Math.floor(next() * 400);
+      const shopper = next() < 0.3 ? { sessionId: `s${u}` } : { userId: `u${u}` };
+      const key = shopper.userId ? `u:${shopper.userId}` : `s:${shopper.sessionId}`;
+      const roll = next();
+      if (roll < 0.4) {
+        const variant = experiment.variants[Math.floor(next() * 3)].name;
+        tally.record(
+          event({
+            ...shopper,
+            eventType: 'recommendation_impression',
+            itemId: 'x',
+            recommendationId: `pdp.three-ways.${variant}.${step}`,
+          }),
+        );
+        if (!truth.has(key)) truth.set(key, { variant, revenue: 0, purchased: false, orders: new Map() });
+      } else if (roll < 0.8) {
+        const price = Math.round(next() * 500) * 1000;
+        const quantity = 1 + Math.floor(next() * 3);
+        const orderId = `${key}-o${Math.floor(next() * 3)}`;
+        tally.record(event({ ...shopper, eventType: 'purchase', itemId: 'x', price, quantity, orderId }));
+        const t = truth.get(key);
+        if (t) {
+          t.revenue += price * quantity;
+          t.purchased = true;
+          t.orders.set(orderId, (t.orders.get(orderId) ?? 0) + price * quantity);
+        }
+      } else if (roll < 0.95 && shopper.sessionId) {
+        // The session signs in as user u.
+        tally.record(
+          event({ userId: `u${u}`, sessionId: shopper.sessionId, eventType: 'view', itemId: 'x' }),
+        );
+        const session = truth.get(`s:${shopper.sessionId}`);
+        truth.delete(`s:${shopper.sessionId}`);
+        if (session && !truth.has(`u:u${u}`)) truth.set(`u:u${u}`, session);
+      } else {
+        tally.erase([key]);
+        truth.delete(key);
+      }
+    }
+    const results = tally.results(5000);
+    const [control] = [...truth.values()].filter((t) => t.variant === 'a');
+    assert.ok(control, 'the control has shoppers');
+    const shoppersOf = (v: string) => [...truth.values()].filter((t) => t.variant === v);
+    const ordersOf = (v: string) => shoppersOf(v).flatMap((t) => [...t.orders.values()]);
+    for (const v of results.variants) {
+      const shoppers = shoppersOf(v.name);
+      const orders = ordersOf(v.name);
+      const revenue = orders.reduce((a, b) => a + b, 0);
+      assert.equal(v.shoppers, shoppers.length, `${v.name} shoppers`);
+      assert.equal(v.purchasers, shoppers.filter((t) => t.purchased).length, `${v.name} purchasers`);
+      assert.equal(v.orders, orders.length, `${v.name} orders`);
+      assert.equal(v.revenue, revenue, `${v.name} revenue`);
+      if (v.name === 'a') continue;
+      const fresh = compareMeans(momentsOf(ordersOf('a')), momentsOf(orders))!;
+      assert.ok(Math.abs(v.vsControl!.averageOrderValue!.pValue - fresh.pValue) < 1e-9, `${v.name} AOV test`);
+      const perShopper = compareMeans(
+        momentsOf(shoppersOf('a').map((t) => t.revenue)),
+        momentsOf(shoppers.map((t) => t.revenue)),
+      )!;
+      assert.ok(
+        Math.abs(v.vsControl!.revenuePerShopper!.pValue - perShopper.pValue) < 1e-9,
+        `${v.name} revenue per shopper test`,
+      );
+    }
+  });
+
+  test('counts nothing before the start or after the stop, nor lists of another experiment', () => {
+    const tally = new ExperimentTally({ ...experiment, stoppedAt: 3000 });
+    const impression = (receivedAt: number, recommendationId = 'pdp.three-ways.a.1') =>
+      event({
+        userId: 'u1',
+        eventType: 'recommendation_impression',
+        itemId: 'x',
+        recommendationId,
+        receivedAt,
+      });
+    tally.record(impression(999));
+    tally.record(impression(3001));
+    tally.record(impression(2000, 'pdp.other.a.1'));
+    tally.record(impression(2000, 'pdp.1'));
+    assert.deepEqual(
+      tally.results(4000).variants.map((v) => v.impressions),
+      [0, 0, 0],
+    );
+    tally.record(impression(2000));
+    assert.deepEqual(
+      tally.results(4000).variants.map((v) => [v.impressions, v.shoppers]),
+      [
+        [1, 1],
+        [0, 0],
+        [0, 0],
+      ],
+    );
+  });
+});
