@@ -13,6 +13,7 @@ import { WebSocket } from './testing/ws-client.js';
 interface Answer {
   items: { itemId: string }[];
   fallback?: boolean;
+  variant?: string;
 }
 
 /** A request on a connection of its own: the supervisor hands each new connection to the next replica. */
@@ -160,6 +161,41 @@ describe('gu start --workers 2: a writer and two serving replicas', { timeout: 1
       },
       SOON,
     );
+  });
+
+  test('an A/B test started through a replica reaches every replica, a shopper in one variant on all', async () => {
+    const started = await admin(gu.url, 'POST', '/v1/admin/experiments', {
+      name: 'cluster',
+      placement: 'home',
+      variants: [
+        { name: 'bestsellers', recipe: 'popular' },
+        { name: 'for-you', recipe: 'user-personalization' },
+      ],
+    });
+    assert.equal(started.status, 201, JSON.stringify(started.body));
+    /** The variant each replica serves the shopper, once every one of them serves the experiment. */
+    const variants = (userId: string, expected: (v: string) => boolean) =>
+      waitFor(
+        `every replica to serve ${userId} the experiment's change`,
+        async () => {
+          const path = `/v1/recommendations?userId=${userId}&placement=home&n=5`;
+          const answers = await Promise.all(Array.from({ length: REQUESTS }, () => fresh(gu.url, path)));
+          served += REQUESTS;
+          const names = answers.map((a) => a.body.variant!);
+          return names.every(expected) ? names : undefined;
+        },
+        SOON,
+      );
+    for (const userId of ['u-003', 'u-004', 'u-005']) {
+      const names = await variants(userId, (v) => v !== 'default');
+      assert.ok(
+        names.every((v) => v === names[0]),
+        `${userId} sees ${names.join(', ')}`,
+      );
+    }
+    const stopped = await admin(gu.url, 'POST', `/v1/admin/experiments/${started.body.id}/stop`);
+    assert.equal(stopped.status, 200);
+    await variants('u-003', (v) => v === 'default');
   });
 
   test("/metrics and the dashboard's KPIs count what every replica served", async () => {
