@@ -290,6 +290,13 @@ export interface Experiment extends ExperimentDraft {
     at: string;
     alpha: number;
     sampleRatio: { pValue: number | null; mismatch: boolean };
+    /** What each variant needs for a lift of minimumLift to show with the given power (null: no rate yet). */
+    plan: {
+      minimumLift: number;
+      power: number;
+      shoppersPerVariant: number | null;
+      impressionsPerVariant: number | null;
+    };
     variants: VariantResult[];
   } | null;
 }

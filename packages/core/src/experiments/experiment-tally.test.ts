@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { ShopEvent } from '../domain/events.js';
 import { checkExperiment } from './experiment.js';
 import { ExperimentTally } from './experiment-tally.js';
-import { compareMeans, momentsOf } from './statistics.js';
+import { compareMeans, momentsOf, sampleSizePerArm } from './statistics.js';
 
 const experiment = checkExperiment(
   {
@@ -86,6 +86,11 @@ describe('ExperimentTally', () => {
     const [control] = [...truth.values()].filter((t) => t.variant === 'a');
     assert.ok(control, 'the control has shoppers');
     const shoppersOf = (v: string) => [...truth.values()].filter((t) => t.variant === v);
+    // The plan starts from the control's conversion, at 0.05 split over the two treatments.
+    const controlShoppers = [...truth.values()].filter((t) => t.variant === 'a');
+    const rate = controlShoppers.filter((t) => t.purchased).length / controlShoppers.length;
+    assert.equal(results.plan.shoppersPerVariant, sampleSizePerArm(rate, 0.1, 0.025, 0.8));
+    assert.ok(results.plan.impressionsPerVariant === null, 'no clicks, no CTR to plan from');
     const ordersOf = (v: string) => shoppersOf(v).flatMap((t) => [...t.orders.values()]);
     for (const v of results.variants) {
       const shoppers = shoppersOf(v.name);

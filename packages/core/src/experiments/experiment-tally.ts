@@ -5,6 +5,7 @@ import {
   compareMeans,
   compareProportions,
   goodnessOfFit,
+  sampleSizePerArm,
   type Comparison,
   type Moments,
 } from './statistics.js';
@@ -13,6 +14,9 @@ import {
 export const SAMPLE_RATIO_ALPHA = 0.001;
 /** The family-wise false-positive rate of each metric's comparisons with the control (Bonferroni). */
 export const ALPHA = 0.05;
+/** The plan: the relative lift a test should be able to see, and how surely (its power). */
+export const MINIMUM_LIFT = 0.1;
+export const POWER = 0.8;
 
 export interface Verdict extends Comparison {
   /** p below ALPHA divided by the number of treatments. */
@@ -43,6 +47,17 @@ export interface ExperimentResults {
   alpha: number;
   /** Chi-square test of the shoppers' split against the weights. */
   sampleRatio: { pValue: number | null; mismatch: boolean };
+  /**
+   * How long to run: the shoppers (conversion) and impressions (CTR) each variant needs for a lift of
+   * minimumLift over the control's rate to show with the given power at alpha; null while the control has
+   * no rate to plan from. Judging before then (peeking) mostly finds noise.
+   */
+  plan: {
+    minimumLift: number;
+    power: number;
+    shoppersPerVariant: number | null;
+    impressionsPerVariant: number | null;
+  };
   variants: VariantResult[];
 }
 
@@ -175,6 +190,8 @@ export class ExperimentTally {
     // A click without its impression (a lost beacon) must not make a rate above 1.
     const clicked = (s: Sums) => Math.min(s.clicks, s.impressions);
     const control = this.sums[0];
+    const needed = (hits: number, trials: number) =>
+      hits > 0 && hits < trials ? sampleSizePerArm(hits / trials, MINIMUM_LIFT, alpha, POWER) : null;
     const samplePValue = goodnessOfFit(
       this.sums.map((s) => s.perShopper.n),
       variants.map((v) => v.weight),
@@ -185,6 +202,12 @@ export class ExperimentTally {
       sampleRatio: {
         pValue: samplePValue ?? null,
         mismatch: samplePValue !== undefined && samplePValue < SAMPLE_RATIO_ALPHA,
+      },
+      plan: {
+        minimumLift: MINIMUM_LIFT,
+        power: POWER,
+        shoppersPerVariant: needed(control.purchasers, control.perShopper.n),
+        impressionsPerVariant: needed(clicked(control), control.impressions),
       },
       variants: variants.map((variant, v): VariantResult => {
         const s = this.sums[v];

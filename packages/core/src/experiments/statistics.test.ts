@@ -7,6 +7,8 @@ import {
   logGamma,
   momentsOf,
   normalCdf,
+  normalQuantile,
+  sampleSizePerArm,
   studentQuantile,
   studentTwoSidedP,
   upperGamma,
@@ -72,5 +74,17 @@ describe('comparisons', () => {
     near(goodnessOfFit([5100, 4900], [1, 1]), 0.04550026389635857, 1e-9);
     near(goodnessOfFit([2000, 1000], [2, 1]), 1, 1e-12);
     assert.equal(goodnessOfFit([0, 0], [1, 1]), undefined);
+  });
+});
+
+describe('planning', () => {
+  test('normal quantiles and the trials per arm a lift needs, as SciPy computes them', () => {
+    near(normalQuantile(0.975), 1.959963984540054, 1e-6, 'norm.ppf(0.975)');
+    near(normalQuantile(0.8), 0.8416212335729143, 1e-6, 'norm.ppf(0.8)');
+    near(normalQuantile(0.9875), 2.241402727604947, 1e-6, 'norm.ppf(0.9875)');
+    // (z_a √(2 p̄ q̄) + z_b √(p1 q1 + p2 q2))² / (p2 − p1)² with norm.ppf: 3840.85, 80681.38, 7883.13
+    assert.equal(sampleSizePerArm(0.1, 0.2, 0.05, 0.8), 3841);
+    assert.equal(sampleSizePerArm(0.02, 0.1, 0.05, 0.8), 80682);
+    assert.equal(sampleSizePerArm(0.2, 0.1, 0.025, 0.8), 7884);
   });
 });

@@ -225,3 +225,27 @@ export function goodnessOfFit(observed: readonly number[], shares: readonly numb
   }
   return upperGamma((observed.length - 1) / 2, chi / 2);
 }
+
+/** The z with Φ(z) = p, for 0 < p < 1 (bisection on Φ: monotone, and Φ is exact to ~1e-7). */
+export function normalQuantile(p: number): number {
+  let lo = -40;
+  let hi = 40;
+  for (let i = 0; i < 100 && hi - lo > 1e-12; i++) {
+    const mid = (lo + hi) / 2;
+    if (normalCdf(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * Trials needed in each of two equal arms for a two-sided test at level alpha to detect, with the given power,
+ * a rate moving from p by the relative lift (the normal approximation with the pooled variance under the null).
+ */
+export function sampleSizePerArm(p: number, relativeLift: number, alpha: number, power: number): number {
+  const q = p * (1 + relativeLift);
+  const mean = (p + q) / 2;
+  const z = normalQuantile(1 - alpha / 2) * Math.sqrt(2 * mean * (1 - mean));
+  const zPower = normalQuantile(power) * Math.sqrt(p * (1 - p) + q * (1 - q));
+  return Math.ceil((z + zPower) ** 2 / (q - p) ** 2);
+}

@@ -348,10 +348,57 @@ function ExperimentCard({
               ))}
             </tbody>
           </table>
+          <Plan results={results} />
           <p className="muted small">{t('admin.alphaNote', { alpha: results.alpha.toFixed(3) })}</p>
         </div>
       )}
     </article>
+  );
+}
+
+/** How far the test is from the sample it needs to see the planned lift: a meter per metric. */
+function Plan({ results }: { results: NonNullable<Experiment['results']> }) {
+  const { t, number, percent } = useI18n();
+  const { plan, variants } = results;
+  const smallest = (of: (v: VariantResult) => number) => Math.min(...variants.map(of));
+  const rows = [
+    {
+      key: 'conversion',
+      needed: plan.shoppersPerVariant,
+      have: smallest((v) => v.shoppers),
+      label: 'admin.conversion',
+    },
+    {
+      key: 'ctr',
+      needed: plan.impressionsPerVariant,
+      have: smallest((v) => v.impressions),
+      label: 'admin.ctr',
+    },
+  ] as const;
+  if (rows.every((r) => r.needed === null)) return null;
+  return (
+    <div className="plan" data-plan>
+      <div className="muted small">
+        {t('admin.planTitle', { lift: percent(plan.minimumLift), power: percent(plan.power) })}
+      </div>
+      {rows.map(
+        (r) =>
+          r.needed !== null && (
+            <div key={r.key} className="plan-row small" data-plan-metric={r.key}>
+              <span>{t(r.label)}</span>
+              <span className="meter">
+                <span style={{ width: `${Math.min(100, (r.have / r.needed) * 100)}%` }} />
+              </span>
+              <span className="num">
+                {t(r.key === 'ctr' ? 'admin.planImpressions' : 'admin.planShoppers', {
+                  have: number(r.have),
+                  needed: number(r.needed),
+                })}
+              </span>
+            </div>
+          ),
+      )}
+    </div>
   );
 }
 

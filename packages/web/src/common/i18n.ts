@@ -159,6 +159,10 @@ const vi = {
   'admin.variantName': 'Tên phương án',
   'admin.weight': 'Tỷ trọng',
   'admin.servingVersion': 'Bản đang phục vụ',
+  'admin.planTitle':
+    'Cỡ mẫu để thấy mức tăng {lift} với lực kiểm định {power} (kết quả xem trước đó phần lớn là ngẫu nhiên):',
+  'admin.planShoppers': '{have} / {needed} khách mỗi phương án',
+  'admin.planImpressions': '{have} / {needed} lượt hiển thị mỗi phương án',
   'admin.addVariant': 'Thêm phương án',
   'admin.removeVariant': 'Bỏ',
   'admin.startExperiment': 'Bắt đầu',
@@ -335,6 +339,10 @@ const en: Record<MessageKey, string> = {
   'admin.variantName': 'Variant name',
   'admin.weight': 'Weight',
   'admin.servingVersion': 'The serving one',
+  'admin.planTitle':
+    'Sample to see a {lift} lift with {power} power (results read before then are mostly noise):',
+  'admin.planShoppers': '{have} / {needed} shoppers per variant',
+  'admin.planImpressions': '{have} / {needed} impressions per variant',
   'admin.addVariant': 'Add variant',
   'admin.removeVariant': 'Remove',
   'admin.startExperiment': 'Start',
