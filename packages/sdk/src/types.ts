@@ -290,8 +290,11 @@ export interface Experiment extends ExperimentDraft {
     at: string;
     alpha: number;
     sampleRatio: { pValue: number | null; mismatch: boolean };
-    /** What each variant needs for a lift of minimumLift to show with the given power (null: no rate yet). */
-    plan: {
+    /**
+     * What each variant needs for a lift of minimumLift to show with the given power (null: no rate yet);
+     * absent from the figures of tests stopped before Gu planned them.
+     */
+    plan?: {
       minimumLift: number;
       power: number;
       shoppersPerVariant: number | null;

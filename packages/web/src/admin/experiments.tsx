@@ -360,6 +360,7 @@ function ExperimentCard({
 function Plan({ results }: { results: NonNullable<Experiment['results']> }) {
   const { t, number, percent } = useI18n();
   const { plan, variants } = results;
+  if (!plan) return null;
   const smallest = (of: (v: VariantResult) => number) => Math.min(...variants.map(of));
   const rows = [
     {
@@ -426,7 +427,7 @@ function Lift({ comparison: c }: { comparison: ExperimentComparison }) {
       <div>
         {c.relativeLift === null ? '–' : t('admin.lift', { lift: signed(c.relativeLift) })}
         <span className="lift-p">
-          {t('admin.pValue', { p: c.pValue < 0.001 ? '<0.001' : c.pValue.toFixed(3) })}
+          {c.pValue < 0.001 ? 'p < 0.001' : t('admin.pValue', { p: c.pValue.toFixed(3) })}
         </span>
       </div>
       {control !== null && (
