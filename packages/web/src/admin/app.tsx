@@ -5,6 +5,7 @@ import { useStore } from '../common/store.js';
 import { ExperimentsPanel } from './experiments.js';
 import { KpiPanel } from './kpis.js';
 import { ModelsPanel } from './models.js';
+import { PanelBoundary } from './panel-boundary.js';
 import { QualityPanel } from './quality.js';
 import { clientStore, signIn, signOut } from './session.js';
 
@@ -89,14 +90,21 @@ function Dashboard({ client }: { client: GuClient }) {
         </nav>
       </header>
       <main className="dash">
-        <KpiPanel client={client} />
-        <ExperimentsPanel client={client} />
-        <ModelsPanel
-          client={client}
-          version={modelsVersion}
-          onChange={() => setModelsVersion((v) => v + 1)}
-        />
-        <QualityPanel client={client} version={modelsVersion} />
+        {[
+          <KpiPanel key="kpis" client={client} />,
+          <ExperimentsPanel key="experiments" client={client} />,
+          <ModelsPanel
+            key="models"
+            client={client}
+            version={modelsVersion}
+            onChange={() => setModelsVersion((v) => v + 1)}
+          />,
+          <QualityPanel key="quality" client={client} version={modelsVersion} />,
+        ].map((panel) => (
+          <PanelBoundary key={panel.key} failed={(message) => t('admin.error', { message })}>
+            {panel}
+          </PanelBoundary>
+        ))}
       </main>
     </>
   );
