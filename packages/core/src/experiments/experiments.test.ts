@@ -97,7 +97,14 @@ describe('Experiments through Gu', () => {
 
   test('one experiment per placement; a running one cannot be deleted; unknown ids are 404s', async () => {
     const { gu } = await trainedShop({ shoppers: 4 });
-    const home = await gu.experiments.start(HOME_TEST);
+    // Two starts at once on one placement: one runs, the other is refused.
+    const both = await Promise.allSettled([gu.experiments.start(HOME_TEST), gu.experiments.start(HOME_TEST)]);
+    assert.deepEqual(
+      both.map((r) => r.status),
+      ['fulfilled', 'rejected'],
+    );
+    assert.ok(isCode('EXPERIMENT_RUNNING')((both[1] as PromiseRejectedResult).reason));
+    const home = (both[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof gu.experiments.start>>>).value;
     await assert.rejects(gu.experiments.start(HOME_TEST), isCode('EXPERIMENT_RUNNING'));
     const pdp = await gu.experiments.start({ ...HOME_TEST, placement: 'pdp' });
     await assert.rejects(gu.experiments.delete(home.id), isCode('EXPERIMENT_RUNNING'));

@@ -56,6 +56,8 @@ export class Experiments {
   private stored = new Map<string, Stored>();
   private running = new Map<Placement, Experiment>();
   private tallies = new Map<string, ExperimentTally>();
+  /** Placements an experiment is being started on (its models loading, its record being written). */
+  private readonly starting = new Set<Placement>();
   /** Events up to this log offset are counted (restored, then each processed batch). */
   private upTo = 0;
 
@@ -150,8 +152,16 @@ export class Experiments {
         'EXPERIMENT_RUNNING',
         `experiment ${busy.id} already runs on ${busy.placement}: stop it first`,
       );
-    await this.options.prepare?.(experiment);
-    await this.meta.set(PREFIX + id, experiment);
+    // The placement is taken before the first wait, so that two starts at once cannot both pass the check.
+    if (this.starting.has(experiment.placement))
+      throw new GuError('EXPERIMENT_RUNNING', `another experiment is starting on ${experiment.placement}`);
+    this.starting.add(experiment.placement);
+    try {
+      await this.options.prepare?.(experiment);
+      await this.meta.set(PREFIX + id, experiment);
+    } finally {
+      this.starting.delete(experiment.placement);
+    }
     this.stored.set(id, experiment);
     this.running.set(experiment.placement, experiment);
     if (this.options.tally) this.tallies.set(id, new ExperimentTally(experiment));
