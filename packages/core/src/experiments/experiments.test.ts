@@ -293,7 +293,8 @@ describe('Experiments through Gu', () => {
     );
     assert.equal(gu.experiments.list().length, 0, 'nothing started');
 
-    await gu.experiments.start({ ...HOME_TEST, variants });
+    const { id } = await gu.experiments.start({ ...HOME_TEST, variants });
+    assert.deepEqual((await gu.status()).experiments, { running: [id], models: [candidate] });
     const replica = await Gu.open(stores, { now: () => clock.now, deadlineMs: 10_000, follower: true });
     for (const change of relay.splice(0)) await replica.apply(change);
     // Shoppers new to the shop get the popular list: from the serving version or from the candidate.

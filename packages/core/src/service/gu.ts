@@ -693,6 +693,11 @@ export class Gu {
       shoppers: this.states.size,
       catalog: this.catalog.size,
       training: this.trainingRunning,
+      experiments: {
+        running: this.experiments.list().flatMap((e) => (e.status === 'running' ? [e.id] : [])),
+        /** Model versions loaded for experiments' variants, beside the serving ones. */
+        models: [...this.experimentModels.keys()],
+      },
       homeLists: {
         shoppers: this.homeLists.count,
         hits: this.homeLists.hits,
