@@ -77,6 +77,34 @@ describe('gu simulate sends shoppers through a running Gu', () => {
   );
 
   test(
+    'feeds a running A/B test: its impressions and clicks per variant are what the simulation reports',
+    { timeout: 120_000 },
+    async () => {
+      const { id } = await server.gu.experiments.start({
+        name: 'simulated',
+        placement: 'home',
+        variants: [
+          { name: 'a', recipe: 'popular' },
+          { name: 'b', recipe: 'trending' },
+        ],
+      });
+      const run = await simulate('--url', server.url, '--key', SECRET_KEY, '--visits', '30', '--json');
+      assert.equal(run.code, 0, run.stderr);
+      const s = JSON.parse(run.stdout) as {
+        variants: Record<string, { impressions: number; clicks: number }>;
+      };
+      await server.gu.processor.drain();
+      const { results } = server.gu.experiments.get(id);
+      for (const v of results!.variants) {
+        const reported = s.variants[`${id}/${v.name}`] ?? { impressions: 0, clicks: 0 };
+        assert.deepEqual([v.impressions, v.clicks], [reported.impressions, reported.clicks], v.name);
+      }
+      assert.ok(Object.keys(s.variants).length === 2, `both variants served: ${Object.keys(s.variants)}`);
+      await server.gu.experiments.stop(id);
+    },
+  );
+
+  test(
     '--rate paces the visits: the sixth at three a second starts 5/3 s in',
     { timeout: 60_000 },
     async () => {

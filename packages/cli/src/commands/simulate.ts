@@ -7,7 +7,7 @@ import { formatVnd, GuApiError, GuClient, type CategoryNode } from '@gu/sdk';
 import { percentile } from '../bench/percentile.js';
 import { positiveInt } from '../io/args.js';
 import { Progress } from '../io/progress.js';
-import { DEFAULT_BEHAVIOUR, visit, type Shopper } from '../simulate/shopper.js';
+import { DEFAULT_BEHAVIOUR, visit, type Shopper, type VariantTally } from '../simulate/shopper.js';
 
 interface SimulateFlags {
   url: string;
@@ -29,6 +29,8 @@ export interface SimulationSummary {
   seconds: number;
   events: { sent: number; accepted: number; rejected: number };
   recommendations: { lists: number; fallbacks: number; p50Ms: number | null; p99Ms: number | null };
+  /** Lists served in running A/B tests' variants ("experiment/variant"), with impressions and clicks. */
+  variants: Record<string, VariantTally>;
   impressions: number;
   clicks: number;
   ctr: number;
@@ -95,6 +97,7 @@ async function simulate(flags: SimulateFlags): Promise<SimulationSummary> {
     seconds: 0,
     events: { sent: 0, accepted: 0, rejected: 0 },
     recommendations: { lists: 0, fallbacks: 0, p50Ms: null, p99Ms: null },
+    variants: {},
     impressions: 0,
     clicks: 0,
     ctr: 0,
@@ -133,6 +136,12 @@ async function simulate(flags: SimulateFlags): Promise<SimulationSummary> {
       latencies.push(...t.latencies);
       summary.impressions += t.impressions;
       summary.clicks += t.clicks;
+      for (const [name, v] of Object.entries(t.variants)) {
+        const sum = (summary.variants[name] ??= { lists: 0, impressions: 0, clicks: 0 });
+        sum.lists += v.lists;
+        sum.impressions += v.impressions;
+        sum.clicks += v.clicks;
+      }
       if (t.order !== undefined) {
         summary.orders++;
         revenue += t.order;
@@ -208,5 +217,10 @@ export const simulateCommand = new Command('simulate')
       `impressions ${s.impressions} · clicks ${s.clicks} (CTR ${percent(s.ctr)}) · orders ${s.orders} ` +
         `(conversion ${percent(s.conversion)}) · average order ${s.averageOrderVnd === null ? '–' : formatVnd(s.averageOrderVnd, 'en')}`,
     );
+    for (const [name, v] of Object.entries(s.variants))
+      console.log(
+        `A/B ${name}: ${v.lists} lists · impressions ${v.impressions} · clicks ${v.clicks} ` +
+          `(CTR ${percent(v.impressions ? v.clicks / v.impressions : 0)})`,
+      );
     if (s.events.rejected) process.exitCode = 1;
   });

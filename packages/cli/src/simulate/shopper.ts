@@ -1,3 +1,4 @@
+import { armOfRecommendation } from '@gu/core';
 import {
   ulid,
   type EventInput,
@@ -43,8 +44,23 @@ export interface VisitTally {
   fallbacks: number;
   impressions: number;
   clicks: number;
+  /** Lists served in an A/B test's variant, with their impressions and clicks, by "experiment/variant". */
+  variants: Record<string, VariantTally>;
   /** The order's value in VND, when the visit ended in one. */
   order?: number;
+}
+
+export interface VariantTally {
+  lists: number;
+  impressions: number;
+  clicks: number;
+}
+
+/** The variant tally of the list a recommendation id names; undefined outside A/B tests. */
+function variantOf(tally: VisitTally, recommendationId: string): VariantTally | undefined {
+  const arm = armOfRecommendation(recommendationId);
+  if (!arm) return undefined;
+  return (tally.variants[`${arm.experiment}/${arm.variant}`] ??= { lists: 0, impressions: 0, clicks: 0 });
 }
 
 export interface Shopper {
@@ -84,6 +100,7 @@ export async function visit(
     fallbacks: 0,
     impressions: 0,
     clicks: 0,
+    variants: {},
   };
   const who = { ...(shopper.userId ? { userId: shopper.userId } : {}), sessionId };
   const device = random() < 0.75 ? 'mobile' : 'desktop';
@@ -118,6 +135,11 @@ export async function visit(
         page.kind,
       );
     tally.impressions += items.length;
+    const variant = variantOf(tally, list.recommendationId);
+    if (variant) {
+      variant.lists++;
+      variant.impressions += items.length;
+    }
     return { list, items };
   };
 
@@ -150,6 +172,8 @@ export async function visit(
       if (from) {
         track({ eventType: 'recommendation_click', itemId: item.itemId, recommendationId: from }, 'pdp');
         tally.clicks++;
+        const variant = variantOf(tally, from);
+        if (variant) variant.clicks++;
       }
       track({ eventType: 'view', itemId: item.itemId, ...(from ? { recommendationId: from } : {}) }, 'pdp');
       const { list, items } = await shown(page);
