@@ -255,11 +255,13 @@ export interface ExperimentDraft {
   variants: ExperimentVariant[];
 }
 
-/** A treatment against the control: difference, relative lift, 95% interval, p-value. */
+/** A treatment against the control: its value, the difference, relative lift, interval, p-value. */
 export interface ExperimentComparison {
+  control: number;
   difference: number;
   relativeLift: number | null;
-  ci95: [number, number];
+  /** The difference's interval at the results' confidence (1 − alpha). */
+  interval: [number, number];
   pValue: number;
   significant: boolean;
 }
@@ -289,6 +291,7 @@ export interface Experiment extends ExperimentDraft {
   results: {
     at: string;
     alpha: number;
+    confidence: number;
     sampleRatio: { pValue: number | null; mismatch: boolean };
     /**
      * What each variant needs for a lift of minimumLift to show with the given power (null: no rate yet);
@@ -297,8 +300,7 @@ export interface Experiment extends ExperimentDraft {
     plan?: {
       minimumLift: number;
       power: number;
-      shoppersPerVariant: number | null;
-      impressionsPerVariant: number | null;
+      shoppersPerVariant: { conversionRate: number | null; ctr: number | null };
     };
     variants: VariantResult[];
   } | null;

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { ShopEvent } from '../domain/events.js';
 import { checkExperiment } from './experiment.js';
 import { ExperimentTally } from './experiment-tally.js';
-import { compareMeans, momentsOf, sampleSizePerArm } from './statistics.js';
+import { compareMeans, compareRatios, momentsOf, sampleSizePerArm } from './statistics.js';
 
 const experiment = checkExperiment(
   {
@@ -40,7 +40,14 @@ describe('ExperimentTally', () => {
     // The truth, kept the simple way: each exposed shopper's variant, revenue and orders' values.
     const truth = new Map<
       string,
-      { variant: string; revenue: number; purchased: boolean; orders: Map<string, number> }
+      {
+        variant: string;
+        impressions: number;
+        clicks: number;
+        revenue: number;
+        purchased: boolean;
+        orders: Map<string, number>;
+      }
     >();
     for (let step = 0; step < 4000; step++) {
       const u = Math.floor(next() * 400);
@@ -48,16 +55,31 @@ describe('ExperimentTally', () => {
       const key = shopper.userId ? `u:${shopper.userId}` : `s:${shopper.sessionId}`;
       const roll = next();
       if (roll < 0.4) {
-        const variant = experiment.variants[Math.floor(next() * 3)].name;
+        // Mostly the shopper's own variant; sometimes another's (a list seen before signing in, say).
+        const variant = experiment.variants[next() < 0.9 ? u % 3 : Math.floor(next() * 3)].name;
+        const click = next() < 0.2;
         tally.record(
           event({
             ...shopper,
-            eventType: 'recommendation_impression',
+            eventType: click ? 'recommendation_click' : 'recommendation_impression',
             itemId: 'x',
             recommendationId: `pdp.three-ways.${variant}.${step}`,
           }),
         );
-        if (!truth.has(key)) truth.set(key, { variant, revenue: 0, purchased: false, orders: new Map() });
+        if (!truth.has(key))
+          truth.set(key, {
+            variant,
+            impressions: 0,
+            clicks: 0,
+            revenue: 0,
+            purchased: false,
+            orders: new Map(),
+          });
+        const t = truth.get(key)!;
+        if (t.variant === variant) {
+          if (click) t.clicks++;
+          else t.impressions++;
+        }
       } else if (roll < 0.8) {
         const price = Math.round(next() * 500) * 1000;
         const quantity = 1 + Math.floor(next() * 3);
@@ -89,8 +111,8 @@ describe('ExperimentTally', () => {
     // The plan starts from the control's conversion, at 0.05 split over the two treatments.
     const controlShoppers = [...truth.values()].filter((t) => t.variant === 'a');
     const rate = controlShoppers.filter((t) => t.purchased).length / controlShoppers.length;
-    assert.equal(results.plan.shoppersPerVariant, sampleSizePerArm(rate, 0.1, 0.025, 0.8));
-    assert.ok(results.plan.impressionsPerVariant === null, 'no clicks, no CTR to plan from');
+    assert.equal(results.plan.shoppersPerVariant.conversionRate, sampleSizePerArm(rate, 0.1, 0.025, 0.8));
+    assert.ok(results.plan.shoppersPerVariant.ctr! > 0, 'a CTR plan');
     const ordersOf = (v: string) => shoppersOf(v).flatMap((t) => [...t.orders.values()]);
     for (const v of results.variants) {
       const shoppers = shoppersOf(v.name);
@@ -100,7 +122,28 @@ describe('ExperimentTally', () => {
       assert.equal(v.purchasers, shoppers.filter((t) => t.purchased).length, `${v.name} purchasers`);
       assert.equal(v.orders, orders.length, `${v.name} orders`);
       assert.equal(v.revenue, revenue, `${v.name} revenue`);
+      assert.equal(
+        v.impressions,
+        shoppers.reduce((n, t) => n + t.impressions, 0),
+        `${v.name} impressions`,
+      );
+      assert.equal(
+        v.clicks,
+        shoppers.reduce((n, t) => n + t.clicks, 0),
+        `${v.name} clicks`,
+      );
       if (v.name === 'a') continue;
+      const ratios = (list: typeof shoppers) => ({
+        n: list.length,
+        sumX: list.reduce((n, t) => n + t.clicks, 0),
+        sumY: list.reduce((n, t) => n + t.impressions, 0),
+        sumXX: list.reduce((n, t) => n + t.clicks ** 2, 0),
+        sumYY: list.reduce((n, t) => n + t.impressions ** 2, 0),
+        sumXY: list.reduce((n, t) => n + t.clicks * t.impressions, 0),
+      });
+      const ctr = compareRatios(ratios(shoppersOf('a')), ratios(shoppers), 0.975)!;
+      assert.ok(Math.abs(v.vsControl!.ctr!.pValue - ctr.pValue) < 1e-9, `${v.name} CTR test`);
+      assert.ok(Math.abs(v.vsControl!.ctr!.interval[0] - ctr.interval[0]) < 1e-9, `${v.name} CTR interval`);
       const fresh = compareMeans(momentsOf(ordersOf('a')), momentsOf(orders))!;
       assert.ok(Math.abs(v.vsControl!.averageOrderValue!.pValue - fresh.pValue) < 1e-9, `${v.name} AOV test`);
       const perShopper = compareMeans(

@@ -4,10 +4,13 @@ import type { Experiment, Variant } from './experiment.js';
 import {
   compareMeans,
   compareProportions,
+  compareRatios,
   goodnessOfFit,
+  ratioSampleSizePerArm,
   sampleSizePerArm,
   type Comparison,
   type Moments,
+  type RatioMoments,
 } from './statistics.js';
 
 /** Below this p-value the split of shoppers between variants is not what the weights say (a broken test). */
@@ -45,41 +48,45 @@ export interface ExperimentResults {
   at: number;
   /** The per-comparison significance level: ALPHA split over the treatments. */
   alpha: number;
+  /** The level of the comparisons' intervals, 1 − alpha: an interval clear of 0 is a significant one. */
+  confidence: number;
   /** Chi-square test of the shoppers' split against the weights. */
   sampleRatio: { pValue: number | null; mismatch: boolean };
   /**
-   * How long to run: the shoppers (conversion) and impressions (CTR) each variant needs for a lift of
-   * minimumLift over the control's rate to show with the given power at alpha; null while the control has
-   * no rate to plan from. Judging before then (peeking) mostly finds noise.
+   * How long to run: the shoppers each variant needs for a lift of minimumLift over the control's conversion
+   * or CTR to show with the given power at alpha; null while the control has no rate to plan from. Judging
+   * before then (peeking) mostly finds noise.
    */
   plan: {
     minimumLift: number;
     power: number;
-    shoppersPerVariant: number | null;
-    impressionsPerVariant: number | null;
+    shoppersPerVariant: { conversionRate: number | null; ctr: number | null };
   };
   variants: VariantResult[];
 }
 
 interface Exposure {
   variant: number;
+  impressions: number;
+  clicks: number;
   revenue: number;
   purchased: boolean;
   orders: string[];
 }
 
-/** A variant's running sums: shoppers (n) with their revenue, buyers, and orders with their value. */
+/**
+ * A variant's running sums: its shoppers (n) with their clicks over impressions and their revenue, buyers,
+ * and orders with their value.
+ */
 interface Sums {
-  impressions: number;
-  clicks: number;
+  ctr: RatioMoments;
   purchasers: number;
   perShopper: Moments;
   perOrder: Moments;
 }
 
 const noSums = (): Sums => ({
-  impressions: 0,
-  clicks: 0,
+  ctr: { n: 0, sumX: 0, sumY: 0, sumXX: 0, sumYY: 0, sumXY: 0 },
   purchasers: 0,
   perShopper: { n: 0, sum: 0, sumSquares: 0 },
   perOrder: { n: 0, sum: 0, sumSquares: 0 },
@@ -92,8 +99,9 @@ function move(m: Moments, before: number, after: number): void {
 }
 
 /**
- * An experiment's figures, counted from the event stream: impressions and clicks by the variant their list
- * was served in; a shopper belongs to the variant of their first impression or click, and their purchases
+ * An experiment's figures, counted from the event stream. A shopper belongs to the variant of their first
+ * impression or click; their impressions and clicks of that variant's lists count for its CTR (lists of
+ * another variant, which a shopper can meet after signing in, count nowhere), and their purchases
  * after it count for that variant's conversion, order value and revenue, whether or not the purchase came
  * through a recommendation (the business outcome is the whole shop's, not the widget's). Each variant keeps
  * running sums, so that the figures cost the same to read at a hundred shoppers as at a million.
@@ -121,12 +129,25 @@ export class ExperimentTally {
       const arm = armOfRecommendation(e.recommendationId);
       const variant = arm?.experiment === this.experiment.id ? this.variantIndex.get(arm.variant) : undefined;
       if (variant === undefined) return;
-      const sums = this.sums[variant];
-      if (e.eventType === 'recommendation_impression') sums.impressions++;
-      else sums.clicks++;
-      if (!this.exposures.has(key)) {
-        this.exposures.set(key, { variant, revenue: 0, purchased: false, orders: [] });
-        sums.perShopper.n++;
+      let exposure = this.exposures.get(key);
+      if (!exposure) {
+        exposure = { variant, impressions: 0, clicks: 0, revenue: 0, purchased: false, orders: [] };
+        this.exposures.set(key, exposure);
+        this.sums[variant].perShopper.n++;
+        this.sums[variant].ctr.n++;
+      }
+      if (exposure.variant !== variant) return;
+      const ctr = this.sums[variant].ctr;
+      if (e.eventType === 'recommendation_impression') {
+        ctr.sumY++;
+        ctr.sumYY += 2 * exposure.impressions + 1;
+        ctr.sumXY += exposure.clicks;
+        exposure.impressions++;
+      } else {
+        ctr.sumX++;
+        ctr.sumXX += 2 * exposure.clicks + 1;
+        ctr.sumXY += exposure.impressions;
+        exposure.clicks++;
       }
       return;
     }
@@ -177,6 +198,15 @@ export class ExperimentTally {
       }
       move(sums.perShopper, exposure.revenue, 0);
       sums.perShopper.n--;
+      const { impressions: y, clicks: x } = exposure;
+      Object.assign(sums.ctr, {
+        n: sums.ctr.n - 1,
+        sumX: sums.ctr.sumX - x,
+        sumY: sums.ctr.sumY - y,
+        sumXX: sums.ctr.sumXX - x * x,
+        sumYY: sums.ctr.sumYY - y * y,
+        sumXY: sums.ctr.sumXY - x * y,
+      });
       if (exposure.purchased) sums.purchasers--;
       this.exposures.delete(key);
     }
@@ -185,13 +215,11 @@ export class ExperimentTally {
   results(now: number): ExperimentResults {
     const variants = this.experiment.variants;
     const alpha = ALPHA / Math.max(1, variants.length - 1);
+    const confidence = 1 - alpha;
     const verdict = (c: Comparison | undefined): Verdict | undefined =>
       c && { ...c, significant: c.pValue < alpha };
-    // A click without its impression (a lost beacon) must not make a rate above 1.
-    const clicked = (s: Sums) => Math.min(s.clicks, s.impressions);
     const control = this.sums[0];
-    const needed = (hits: number, trials: number) =>
-      hits > 0 && hits < trials ? sampleSizePerArm(hits / trials, MINIMUM_LIFT, alpha, POWER) : null;
+    const conversion = control.perShopper.n ? control.purchasers / control.perShopper.n : 0;
     const samplePValue = goodnessOfFit(
       this.sums.map((s) => s.perShopper.n),
       variants.map((v) => v.weight),
@@ -199,6 +227,7 @@ export class ExperimentTally {
     return {
       at: now,
       alpha,
+      confidence,
       sampleRatio: {
         pValue: samplePValue ?? null,
         mismatch: samplePValue !== undefined && samplePValue < SAMPLE_RATIO_ALPHA,
@@ -206,8 +235,14 @@ export class ExperimentTally {
       plan: {
         minimumLift: MINIMUM_LIFT,
         power: POWER,
-        shoppersPerVariant: needed(control.purchasers, control.perShopper.n),
-        impressionsPerVariant: needed(clicked(control), control.impressions),
+        shoppersPerVariant: {
+          // A rate the lift would take past 1 cannot be planned for.
+          conversionRate:
+            conversion > 0 && conversion * (1 + MINIMUM_LIFT) < 1
+              ? sampleSizePerArm(conversion, MINIMUM_LIFT, alpha, POWER)
+              : null,
+          ctr: ratioSampleSizePerArm(control.ctr, MINIMUM_LIFT, alpha, POWER) ?? null,
+        },
       },
       variants: variants.map((variant, v): VariantResult => {
         const s = this.sums[v];
@@ -217,9 +252,9 @@ export class ExperimentTally {
         const result: VariantResult = {
           ...variant,
           shoppers,
-          impressions: s.impressions,
-          clicks: s.clicks,
-          ctr: s.impressions ? clicked(s) / s.impressions : null,
+          impressions: s.ctr.sumY,
+          clicks: s.ctr.sumX,
+          ctr: s.ctr.sumY ? s.ctr.sumX / s.ctr.sumY : null,
           purchasers: s.purchasers,
           conversionRate: shoppers ? s.purchasers / shoppers : null,
           orders,
@@ -229,12 +264,12 @@ export class ExperimentTally {
         };
         if (v === 0) return result;
         const tests = {
-          ctr: verdict(compareProportions(clicked(control), control.impressions, clicked(s), s.impressions)),
+          ctr: verdict(compareRatios(control.ctr, s.ctr, confidence)),
           conversionRate: verdict(
-            compareProportions(control.purchasers, control.perShopper.n, s.purchasers, shoppers),
+            compareProportions(control.purchasers, control.perShopper.n, s.purchasers, shoppers, confidence),
           ),
-          averageOrderValue: verdict(compareMeans(control.perOrder, s.perOrder)),
-          revenuePerShopper: verdict(compareMeans(control.perShopper, s.perShopper)),
+          averageOrderValue: verdict(compareMeans(control.perOrder, s.perOrder, confidence)),
+          revenuePerShopper: verdict(compareMeans(control.perShopper, s.perShopper, confidence)),
         };
         const vsControl = Object.fromEntries(Object.entries(tests).filter(([, t]) => t !== undefined));
         return { ...result, vsControl };

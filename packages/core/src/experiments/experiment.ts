@@ -79,8 +79,8 @@ export function checkExperiment(draft: ExperimentDraft, id: string, now: number)
       throw invalid(`${at}.name: 1–32 letters, digits, - or _, starting with a letter or digit`);
     if (!(VARIANT_RECIPES as readonly unknown[]).includes(recipe))
       throw invalid(`${at}.recipe: one of ${VARIANT_RECIPES.join(', ')}`);
-    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0 || weight > 100)
-      throw invalid(`${at}.weight: a number above 0 and at most 100`);
+    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0.01 || weight > 100)
+      throw invalid(`${at}.weight: a number from 0.01 to 100`);
     if (
       modelVersion !== undefined &&
       (typeof modelVersion !== 'string' || !modelVersion || modelVersion.length > 256)

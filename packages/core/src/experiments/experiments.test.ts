@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { setImmediate } from 'node:timers/promises';
 import { GuError } from '../errors.js';
 import { Gu, type GuChange } from '../service/gu.js';
 import {
@@ -274,14 +275,14 @@ describe('Experiments through Gu', () => {
         variants: [variants[0], { ...variants[1], modelVersion: 'nope' }],
       }),
       (e: unknown) =>
-        isCode('UNKNOWN_MODEL')(e) && /variants\[1\]\.modelVersion: no model version nope/.test(String(e)),
+        isCode('INVALID_REQUEST')(e) && /variants\[1\]\.modelVersion: no model version nope/.test(String(e)),
     );
     await assert.rejects(
       gu.experiments.start({
         ...HOME_TEST,
         variants: [variants[0], { ...variants[1], modelVersion: serving.replace('popular', 'trending') }],
       }),
-      isCode('UNKNOWN_MODEL'),
+      isCode('INVALID_REQUEST'),
     );
     const trending = gu.serving().trending!.id;
     await assert.rejects(
@@ -293,7 +294,22 @@ describe('Experiments through Gu', () => {
     );
     assert.equal(gu.experiments.list().length, 0, 'nothing started');
 
-    const { id } = await gu.experiments.start({ ...HOME_TEST, variants });
+    // Another test stops while this one starts, after its candidate loaded and before its record is written:
+    // the candidate stays loaded.
+    const other = await gu.experiments.start({ ...HOME_TEST, placement: 'cart' });
+    const set = stores.meta.set.bind(stores.meta);
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    stores.meta.set = async (key, value) => {
+      if (JSON.stringify(value).includes(candidate)) await gate;
+      return set(key, value);
+    };
+    const starting = gu.experiments.start({ ...HOME_TEST, variants });
+    while (!(await gu.status()).experiments.models.includes(candidate)) await setImmediate();
+    await gu.experiments.stop(other.id);
+    release();
+    const { id } = await starting;
+    stores.meta.set = set;
     assert.deepEqual((await gu.status()).experiments, { running: [id], models: [candidate] });
     const replica = await Gu.open(stores, { now: () => clock.now, deadlineMs: 10_000, follower: true });
     for (const change of relay.splice(0)) await replica.apply(change);

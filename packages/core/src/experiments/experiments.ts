@@ -28,6 +28,8 @@ export interface ExperimentsOptions {
    * refuse it, with the reason.
    */
   prepare?: (experiment: Experiment) => Promise<void>;
+  /** Brings the counts up to what was accepted before a stop freezes them (processes the log's backlog). */
+  settle?: () => Promise<void>;
   /** Told when an experiment starts, stops or goes, for the replicas to load them again. */
   onChange?: () => void;
 }
@@ -56,8 +58,8 @@ export class Experiments {
   private stored = new Map<string, Stored>();
   private running = new Map<Placement, Experiment>();
   private tallies = new Map<string, ExperimentTally>();
-  /** Placements an experiment is being started on (its models loading, its record being written). */
-  private readonly starting = new Set<Placement>();
+  /** Experiments being started, by placement (their models loading, their record being written). */
+  private readonly starting = new Map<Placement, Experiment>();
   /** Events up to this log offset are counted (restored, then each processed batch). */
   private upTo = 0;
 
@@ -94,10 +96,10 @@ export class Experiments {
     };
   }
 
-  /** The model versions that running experiments' variants serve. */
+  /** The model versions that running experiments' variants serve, and those of experiments starting. */
   modelVersions(): Set<string> {
     const ids = new Set<string>();
-    for (const e of this.running.values())
+    for (const e of [...this.running.values(), ...this.starting.values()])
       for (const v of e.variants) if (v.modelVersion) ids.add(v.modelVersion);
     return ids;
   }
@@ -155,7 +157,7 @@ export class Experiments {
     // The placement is taken before the first wait, so that two starts at once cannot both pass the check.
     if (this.starting.has(experiment.placement))
       throw new GuError('EXPERIMENT_RUNNING', `another experiment is starting on ${experiment.placement}`);
-    this.starting.add(experiment.placement);
+    this.starting.set(experiment.placement, experiment);
     try {
       await this.options.prepare?.(experiment);
       await this.meta.set(PREFIX + id, experiment);
@@ -174,6 +176,7 @@ export class Experiments {
     const e = this.stored.get(id);
     if (!e) throw new GuError('UNKNOWN_EXPERIMENT', `no experiment ${id}`);
     if (e.stoppedAt !== undefined) return this.report(e); // stopping twice is stopping once
+    await this.options.settle?.();
     const now = this.options.now();
     const results = this.tallies.get(id)?.results(now);
     if (!results) throw new GuError('NOT_READY', 'this process does not count experiments');

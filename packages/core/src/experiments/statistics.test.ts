@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import {
   compareMeans,
   compareProportions,
+  compareRatios,
+  ratioSampleSizePerArm,
   goodnessOfFit,
   logGamma,
   momentsOf,
@@ -46,8 +48,8 @@ describe('comparisons', () => {
     near(c.relativeLift!, 0.25, 1e-12);
     near(c.pValue, 0.06326084669568624, 1e-7, 'p');
     const se = Math.sqrt((0.03 * 0.97) / 4000 + (0.0375 * 0.9625) / 4000);
-    near(c.ci95[0], 0.0075 - 1.959964 * se, 1e-6);
-    near(c.ci95[1], 0.0075 + 1.959964 * se, 1e-6);
+    near(c.interval[0], 0.0075 - 1.959964 * se, 1e-6);
+    near(c.interval[1], 0.0075 + 1.959964 * se, 1e-6);
     assert.equal(compareProportions(0, 0, 3, 10), undefined, 'no trials');
     assert.equal(compareProportions(0, 10, 0, 10), undefined, 'nothing varies');
   });
@@ -63,8 +65,8 @@ describe('comparisons', () => {
     const c = compareMeans(momentsOf(a), momentsOf(b))!;
     near(c.difference, 21.59 - 19.37, 1e-9);
     near(c.pValue, 0.03597227102979692, 1e-8, 'p');
-    near(c.ci95[0], 0.15760646449535276, 1e-7, 'lower');
-    near(c.ci95[1], 4.282393535504645, 1e-7, 'upper');
+    near(c.interval[0], 0.15760646449535276, 1e-7, 'lower');
+    near(c.interval[1], 4.282393535504645, 1e-7, 'upper');
     assert.equal(compareMeans(momentsOf([1]), momentsOf([1, 2])), undefined, 'one value');
     assert.equal(compareMeans(momentsOf([5, 5]), momentsOf([5, 5, 5])), undefined, 'no variance');
   });
@@ -86,5 +88,62 @@ describe('planning', () => {
     assert.equal(sampleSizePerArm(0.1, 0.2, 0.05, 0.8), 3841);
     assert.equal(sampleSizePerArm(0.02, 0.1, 0.05, 0.8), 80682);
     assert.equal(sampleSizePerArm(0.2, 0.1, 0.025, 0.8), 7884);
+  });
+});
+
+describe('click-through with the shopper as the unit', () => {
+  /** A seeded generator (mulberry32). */
+  const random = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  /** An arm: shoppers with 10–60 impressions each and a CTR of their own, Beta(1, 19) times the lift. */
+  function arm(next: () => number, shoppers: number, lift = 1) {
+    const m = { n: shoppers, sumX: 0, sumY: 0, sumXX: 0, sumYY: 0, sumXY: 0 };
+    for (let s = 0; s < shoppers; s++) {
+      const p = lift * (1 - next() ** (1 / 19));
+      const y = 10 + Math.floor(next() * 51);
+      let x = 0;
+      for (let i = 0; i < y; i++) if (next() < p) x++;
+      Object.assign(m, {
+        sumX: m.sumX + x,
+        sumY: m.sumY + y,
+        sumXX: m.sumXX + x * x,
+        sumYY: m.sumYY + y * y,
+        sumXY: m.sumXY + x * y,
+      });
+    }
+    return m;
+  }
+
+  test('an A/A test finds a difference about as often as alpha says; counting impressions as trials does not', () => {
+    const next = random(11);
+    let byShopper = 0;
+    let byImpression = 0;
+    const runs = 400;
+    for (let r = 0; r < runs; r++) {
+      const a = arm(next, 300);
+      const b = arm(next, 300);
+      if (compareRatios(a, b)!.pValue < 0.05) byShopper++;
+      if (compareProportions(a.sumX, a.sumY, b.sumX, b.sumY)!.pValue < 0.05) byImpression++;
+    }
+    // 400 runs at 5%: 20 expected, 95% of runs within 12–29.
+    assert.ok(byShopper >= 8 && byShopper <= 32, `delta method: ${byShopper} of ${runs} at p < 0.05`);
+    assert.ok(byImpression > 2 * byShopper, `impressions as trials: ${byImpression} of ${runs}`);
+  });
+
+  test('plans as many shoppers as seeing a 10% lift 80% of the time takes', () => {
+    const n = ratioSampleSizePerArm(arm(random(3), 5000), 0.1, 0.05, 0.8)!;
+    const next = random(5);
+    let seen = 0;
+    const runs = 200;
+    for (let r = 0; r < runs; r++) {
+      const test = compareRatios(arm(next, n), arm(next, n, 1.1))!;
+      if (test.pValue < 0.05 && test.difference > 0) seen++;
+    }
+    // 80% of 200 is 160; 95% of runs fall within 149–171.
+    assert.ok(seen >= 140 && seen <= 180, `${seen} of ${runs} with ${n} shoppers per arm`);
   });
 });

@@ -5,13 +5,16 @@
  * distribution functions are the textbook ones (Numerical Recipes, ch. 6); they are exact to ~1e-7.
  */
 
-/** A treatment's difference to the control, with its two-sided 95% confidence interval and p-value. */
+/** A treatment's difference to the control, with its two-sided confidence interval and p-value. */
 export interface Comparison {
+  /** The control's value (rate or mean). */
+  control: number;
   /** Treatment minus control. */
   difference: number;
   /** The difference over the control's value; null when the control's value is 0. */
   relativeLift: number | null;
-  ci95: [number, number];
+  /** The difference's interval at the confidence level asked for (95% by default). */
+  interval: [number, number];
   pValue: number;
 }
 
@@ -31,8 +34,6 @@ export const momentsOf = (values: Iterable<number>): Moments => {
   }
   return m;
 };
-
-const Z_975 = 1.959963984540054;
 
 /** ln Γ(x) for x > 0 (Lanczos, 15 digits). */
 export function logGamma(x: number): number {
@@ -172,7 +173,13 @@ export function upperGamma(a: number, x: number): number {
  * unpooled (Wald) interval of the difference. Undefined (undefined) when a side has no trials or nothing
  * varies.
  */
-export function compareProportions(x1: number, n1: number, x2: number, n2: number): Comparison | undefined {
+export function compareProportions(
+  x1: number,
+  n1: number,
+  x2: number,
+  n2: number,
+  confidence = 0.95,
+): Comparison | undefined {
   if (n1 === 0 || n2 === 0) return undefined;
   const p1 = x1 / n1;
   const p2 = x2 / n2;
@@ -181,16 +188,22 @@ export function compareProportions(x1: number, n1: number, x2: number, n2: numbe
   if (se0 === 0) return undefined;
   const difference = p2 - p1;
   const se = Math.sqrt((p1 * (1 - p1)) / n1 + (p2 * (1 - p2)) / n2);
+  const z = normalQuantile(1 - (1 - confidence) / 2);
   return {
+    control: p1,
     difference,
     relativeLift: p1 === 0 ? null : difference / p1,
-    ci95: [difference - Z_975 * se, difference + Z_975 * se],
+    interval: [difference - z * se, difference + z * se],
     pValue: 2 * (1 - normalCdf(Math.abs(difference / se0))),
   };
 }
 
 /** Means of two samples with unequal variances (Welch's t-test and interval); undefined below 2 per side. */
-export function compareMeans(control: Moments, treatment: Moments): Comparison | undefined {
+export function compareMeans(
+  control: Moments,
+  treatment: Moments,
+  confidence = 0.95,
+): Comparison | undefined {
   if (control.n < 2 || treatment.n < 2) return undefined;
   const stats = (m: Moments) => {
     const mean = m.sum / m.n;
@@ -204,11 +217,12 @@ export function compareMeans(control: Moments, treatment: Moments): Comparison |
   if (se === 0) return undefined;
   const df = (c.v + t.v) ** 2 / (c.v ** 2 / (c.n - 1) + t.v ** 2 / (t.n - 1));
   const difference = t.mean - c.mean;
-  const half = studentQuantile(0.05, df) * se;
+  const half = studentQuantile(1 - confidence, df) * se;
   return {
+    control: c.mean,
     difference,
     relativeLift: c.mean === 0 ? null : difference / c.mean,
-    ci95: [difference - half, difference + half],
+    interval: [difference - half, difference + half],
     pValue: studentTwoSidedP(difference / se, df),
   };
 }
@@ -248,4 +262,66 @@ export function sampleSizePerArm(p: number, relativeLift: number, alpha: number,
   const z = normalQuantile(1 - alpha / 2) * Math.sqrt(2 * mean * (1 - mean));
   const zPower = normalQuantile(power) * Math.sqrt(p * (1 - p) + q * (1 - q));
   return Math.ceil((z + zPower) ** 2 / (q - p) ** 2);
+}
+
+/** A ratio metric's per-unit sums: x over y per shopper (clicks over impressions), summed over shoppers. */
+export interface RatioMoments {
+  n: number;
+  sumX: number;
+  sumY: number;
+  sumXX: number;
+  sumYY: number;
+  sumXY: number;
+}
+
+/**
+ * A ratio's value (Σx / Σy) and its delta-method variance per unit: Var(R) ≈ v / n. The shopper, not the
+ * impression, is what the test randomizes, and one shopper's clicks go together: treating impressions as
+ * independent trials understates the variance (an A/A test of clustered clicks then "finds" a difference far
+ * more often than alpha says).
+ */
+function ratioOf(m: RatioMoments): { ratio: number; v: number } | undefined {
+  if (m.n < 2 || m.sumY === 0) return undefined;
+  const mx = m.sumX / m.n;
+  const my = m.sumY / m.n;
+  const varX = (m.sumXX - m.n * mx * mx) / (m.n - 1);
+  const varY = (m.sumYY - m.n * my * my) / (m.n - 1);
+  const cov = (m.sumXY - m.n * mx * my) / (m.n - 1);
+  const ratio = m.sumX / m.sumY;
+  return { ratio, v: Math.max(0, (varX - 2 * ratio * cov + ratio * ratio * varY) / (my * my)) };
+}
+
+/** Two ratios (click-through per shopper's impressions) by the delta method: z-test and interval. */
+export function compareRatios(
+  control: RatioMoments,
+  treatment: RatioMoments,
+  confidence = 0.95,
+): Comparison | undefined {
+  const c = ratioOf(control);
+  const t = ratioOf(treatment);
+  if (!c || !t) return undefined;
+  const se = Math.sqrt(c.v / control.n + t.v / treatment.n);
+  if (se === 0) return undefined;
+  const difference = t.ratio - c.ratio;
+  const z = normalQuantile(1 - (1 - confidence) / 2);
+  return {
+    control: c.ratio,
+    difference,
+    relativeLift: c.ratio === 0 ? null : difference / c.ratio,
+    interval: [difference - z * se, difference + z * se],
+    pValue: 2 * (1 - normalCdf(Math.abs(difference / se))),
+  };
+}
+
+/** Units needed in each of two equal arms to see a ratio move by the relative lift (delta-method variance). */
+export function ratioSampleSizePerArm(
+  control: RatioMoments,
+  relativeLift: number,
+  alpha: number,
+  power: number,
+): number | undefined {
+  const c = ratioOf(control);
+  if (!c || c.ratio === 0) return undefined;
+  const z = normalQuantile(1 - alpha / 2) + normalQuantile(power);
+  return Math.ceil((2 * c.v * z * z) / (c.ratio * relativeLift) ** 2);
 }

@@ -137,6 +137,7 @@ export class Gu {
       now: () => this.now(),
       tally: !options.follower,
       prepare: (e) => this.prepareExperiment(e),
+      settle: () => this.processor.drain(),
       onChange: () => {
         this.dropExperimentModels();
         this.changed({ kind: 'experiments' });
@@ -322,7 +323,11 @@ export class Gu {
   /** The shopper's arm of the experiment running on the placement, with its variant's model version. */
   private armOf(req: RecommendationRequest): ServingArm | undefined {
     const arm = this.experiments.arm(req.placement, req);
-    return arm?.modelVersion ? { ...arm, model: this.experimentModels.get(arm.modelVersion) } : arm;
+    if (!arm?.modelVersion) return arm;
+    // While the version is not loaded (a replica still loading it, a version that failed to load) the shopper
+    // gets the default answer, outside the test: the serving model must not be counted under the variant.
+    const model = this.experimentModels.get(arm.modelVersion);
+    return model && { ...arm, model };
   }
 
   // ── Experiments ───────────────────────────────────────────────────────────────────────────────────────
@@ -333,7 +338,10 @@ export class Gu {
       if (!v.modelVersion) continue;
       const version = await this.stores.models.get(v.modelVersion);
       if (!version)
-        throw new GuError('UNKNOWN_MODEL', `variants[${i}].modelVersion: no model version ${v.modelVersion}`);
+        throw new GuError(
+          'INVALID_REQUEST',
+          `variants[${i}].modelVersion: no model version ${v.modelVersion}`,
+        );
       if (version.recipe !== v.recipe)
         throw new GuError(
           'INVALID_REQUEST',

@@ -89,7 +89,7 @@ describe('/v1/admin/experiments', () => {
       ...DRAFT,
       variants: [DRAFT.variants[0], { name: 'candidate', recipe: 'popular', modelVersion: 'popular-0' }],
     });
-    assert.equal(unknownVersion.statusCode, 404);
+    assert.equal(unknownVersion.statusCode, 400);
     assert.match(errorOf(unknownVersion).message, /variants\[1\]\.modelVersion: no model version popular-0/);
     assert.equal((await call(app, 'GET', '/v1/admin/experiments')).json().experiments.length, 0, 'none made');
   });

@@ -35,7 +35,7 @@ const draftSchema = {
             type: 'string',
             maxLength: 256,
           },
-          weight: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
+          weight: { type: 'number', minimum: 0.01, maximum: 100 },
         },
         required: ['name', 'recipe'],
         additionalProperties: false,

@@ -349,7 +349,12 @@ function ExperimentCard({
             </tbody>
           </table>
           <Plan results={results} />
-          <p className="muted small">{t('admin.alphaNote', { alpha: results.alpha.toFixed(3) })}</p>
+          <p className="muted small">
+            {t('admin.alphaNote', {
+              confidence: percent(results.confidence ?? 0.95),
+              alpha: Number(results.alpha.toPrecision(3)),
+            })}
+          </p>
         </div>
       )}
     </article>
@@ -361,20 +366,10 @@ function Plan({ results }: { results: NonNullable<Experiment['results']> }) {
   const { t, number, percent } = useI18n();
   const { plan, variants } = results;
   if (!plan) return null;
-  const smallest = (of: (v: VariantResult) => number) => Math.min(...variants.map(of));
+  const have = Math.min(...variants.map((v) => v.shoppers));
   const rows = [
-    {
-      key: 'conversion',
-      needed: plan.shoppersPerVariant,
-      have: smallest((v) => v.shoppers),
-      label: 'admin.conversion',
-    },
-    {
-      key: 'ctr',
-      needed: plan.impressionsPerVariant,
-      have: smallest((v) => v.impressions),
-      label: 'admin.ctr',
-    },
+    { key: 'conversion', needed: plan.shoppersPerVariant.conversionRate, label: 'admin.conversion' },
+    { key: 'ctr', needed: plan.shoppersPerVariant.ctr, label: 'admin.ctr' },
   ] as const;
   if (rows.every((r) => r.needed === null)) return null;
   return (
@@ -388,13 +383,10 @@ function Plan({ results }: { results: NonNullable<Experiment['results']> }) {
             <div key={r.key} className="plan-row small" data-plan-metric={r.key}>
               <span>{t(r.label)}</span>
               <span className="meter">
-                <span style={{ width: `${Math.min(100, (r.have / r.needed) * 100)}%` }} />
+                <span style={{ width: `${Math.min(100, (have / r.needed) * 100)}%` }} />
               </span>
               <span className="num">
-                {t(r.key === 'ctr' ? 'admin.planImpressions' : 'admin.planShoppers', {
-                  have: number(r.have),
-                  needed: number(r.needed),
-                })}
+                {t('admin.planShoppers', { have: number(have), needed: number(r.needed) })}
               </span>
             </div>
           ),
@@ -416,10 +408,10 @@ function Lift({ comparison: c }: { comparison: ExperimentComparison }) {
       : verdict === 'worse'
         ? t('admin.worse')
         : t('admin.notSignificant');
-  const control = c.relativeLift === null ? null : c.difference / c.relativeLift;
+  const { control } = c;
   const signed = (share: number) => (share > 0 ? '+' : '') + percent(share);
   // The interval in relative terms, on a scale that holds it and zero.
-  const [lo, hi] = control ? c.ci95.map((x) => x / control) : [0, 0];
+  const [lo, hi] = control ? c.interval.map((x) => x / control) : [0, 0];
   const scale = Math.max(Math.abs(lo), Math.abs(hi), 0.05);
   const at = (x: number) => `${50 + (x / scale) * 50}%`;
   return (
@@ -430,11 +422,11 @@ function Lift({ comparison: c }: { comparison: ExperimentComparison }) {
           {c.pValue < 0.001 ? 'p < 0.001' : t('admin.pValue', { p: c.pValue.toFixed(3) })}
         </span>
       </div>
-      {control !== null && (
+      {control !== 0 && (
         <div className="lift-track" role="img" aria-label={`${signed(lo)} … ${signed(hi)}`}>
           <span className="lift-zero" />
           <span className="lift-ci" style={{ left: at(lo), width: `${((hi - lo) / scale) * 50}%` }} />
-          <span className="lift-point" style={{ left: at(c.relativeLift!) }} />
+          <span className="lift-point" style={{ left: at(c.difference / control) }} />
         </div>
       )}
       <div className="lift-verdict">{label}</div>

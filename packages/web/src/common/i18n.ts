@@ -162,7 +162,6 @@ const vi = {
   'admin.planTitle':
     'Cỡ mẫu để thấy mức tăng {lift} với lực kiểm định {power} (kết quả xem trước đó phần lớn là ngẫu nhiên):',
   'admin.planShoppers': '{have} / {needed} khách mỗi phương án',
-  'admin.planImpressions': '{have} / {needed} lượt hiển thị mỗi phương án',
   'admin.addVariant': 'Thêm phương án',
   'admin.removeVariant': 'Bỏ',
   'admin.startExperiment': 'Bắt đầu',
@@ -186,7 +185,7 @@ const vi = {
   'admin.srm':
     'Tỷ lệ khách giữa các phương án lệch khỏi tỷ trọng (p = {p}): việc chia khách hoặc theo dõi có lỗi, đừng tin kết quả.',
   'admin.alphaNote':
-    'Khoảng tin cậy 95%; khác biệt có ý nghĩa khi p < {alpha} (mức 0,05 chia đều cho các phương án so với đối chứng).',
+    'Khoảng tin cậy {confidence}; khác biệt có ý nghĩa khi p < {alpha} (mức 0,05 chia đều cho các phương án so với đối chứng). CTR tính theo từng khách.',
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -342,7 +341,6 @@ const en: Record<MessageKey, string> = {
   'admin.planTitle':
     'Sample to see a {lift} lift with {power} power (results read before then are mostly noise):',
   'admin.planShoppers': '{have} / {needed} shoppers per variant',
-  'admin.planImpressions': '{have} / {needed} impressions per variant',
   'admin.addVariant': 'Add variant',
   'admin.removeVariant': 'Remove',
   'admin.startExperiment': 'Start',
@@ -366,7 +364,7 @@ const en: Record<MessageKey, string> = {
   'admin.srm':
     'The split of shoppers between variants is off their weights (p = {p}): assignment or tracking is broken; do not trust the results.',
   'admin.alphaNote':
-    '95% intervals; a difference is significant when p < {alpha} (0.05 split over the variants compared with the control).',
+    '{confidence} intervals; a difference is significant when p < {alpha} (0.05 split over the variants compared with the control). CTR is tested per shopper.',
 };
 
 const messages: Record<Locale, Record<MessageKey, string>> = { vi, en };
