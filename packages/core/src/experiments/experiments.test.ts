@@ -336,6 +336,14 @@ describe('Experiments through Gu', () => {
       const answer = gu.recommend({ sessionId: `new-${s}`, placement: 'home', n: 3 });
       assert.equal(answer.items[0].itemId, 'b10', `${answer.variant} ranks the new best seller first`);
     }
+    // A start that fails once its candidate is loaded (its record cannot be written) lets go of it.
+    await gu.experiments.stop(id);
+    stores.meta.set = async () => {
+      throw new Error('disk full');
+    };
+    await assert.rejects(gu.experiments.start({ ...HOME_TEST, variants }), /disk full/);
+    stores.meta.set = set;
+    assert.deepEqual((await gu.status()).experiments, { running: [], models: [] });
     await replica.close();
     await gu.close();
   });

@@ -28,6 +28,8 @@ export interface ExperimentsOptions {
    * refuse it, with the reason.
    */
   prepare?: (experiment: Experiment) => Promise<void>;
+  /** Told when a start fails after prepare, to let go of what it readied. */
+  abandoned?: () => void;
   /** Brings the counts up to what was accepted before a stop freezes them (processes the log's backlog). */
   settle?: () => Promise<void>;
   /** Told when an experiment starts, stops or goes, for the replicas to load them again. */
@@ -161,9 +163,12 @@ export class Experiments {
     try {
       await this.options.prepare?.(experiment);
       await this.meta.set(PREFIX + id, experiment);
-    } finally {
+    } catch (error) {
       this.starting.delete(experiment.placement);
+      this.options.abandoned?.();
+      throw error;
     }
+    this.starting.delete(experiment.placement);
     this.stored.set(id, experiment);
     this.running.set(experiment.placement, experiment);
     if (this.options.tally) this.tallies.set(id, new ExperimentTally(experiment));

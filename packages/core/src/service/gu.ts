@@ -138,6 +138,7 @@ export class Gu {
       tally: !options.follower,
       prepare: (e) => this.prepareExperiment(e),
       settle: () => this.processor.drain(),
+      abandoned: () => this.dropExperimentModels(),
       onChange: () => {
         this.dropExperimentModels();
         this.changed({ kind: 'experiments' });
