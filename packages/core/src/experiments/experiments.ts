@@ -1,6 +1,5 @@
 import { shopperKey, type ShopEvent } from '../domain/events.js';
 import { GuError } from '../errors.js';
-import type { LoggedEvent } from '../ports/event-log.js';
 import type { MetaStore } from '../ports/meta-store.js';
 import type { Placement } from '../serving/placements.js';
 import { assign, checkExperiment, type Arm, type Experiment, type ExperimentDraft } from './experiment.js';
@@ -62,15 +61,13 @@ export class Experiments {
   private tallies = new Map<string, ExperimentTally>();
   /** Experiments being started, by placement (their models loading, their record being written). */
   private readonly starting = new Map<Placement, Experiment>();
-  /** Events up to this log offset are counted (restored, then each processed batch). */
-  private upTo = 0;
 
   constructor(
     private readonly meta: MetaStore,
     private readonly options: ExperimentsOptions,
   ) {}
 
-  /** Reads the experiments from the meta store; running ones start counting afresh (restore() refills them). */
+  /** Reads the experiments from the meta store; running ones start counting afresh (the restart recount refills them). */
   async load(): Promise<void> {
     const all = await this.meta.list<Stored>(PREFIX);
     this.stored = new Map(all.map(([, e]) => [e.id, e]));
@@ -106,19 +103,12 @@ export class Experiments {
     return ids;
   }
 
-  /** An event from the event store, on start (they come in time order, so offsets are not checked). */
-  restore(e: ShopEvent & Partial<LoggedEvent>): void {
+  /**
+   * An event, once, as the shopper state takes it (the processor's onApply): on start from the event store,
+   * then from the log; a replay after a restart does not come again, so nothing is counted twice.
+   */
+  record(e: ShopEvent): void {
     for (const tally of this.tallies.values()) tally.record(e);
-    this.upTo = Math.max(this.upTo, e.offset ?? 0);
-  }
-
-  /** Processed events; those already counted (a replay after a restart) are skipped. */
-  record(events: readonly LoggedEvent[]): void {
-    for (const e of events) {
-      if (e.offset <= this.upTo) continue;
-      for (const tally of this.tallies.values()) tally.record(e);
-      this.upTo = e.offset;
-    }
   }
 
   erase(shoppers: readonly string[]): void {

@@ -14,8 +14,11 @@ export interface ProcessorOptions {
   now?: () => number;
   /** Told of every processed batch (metrics, KPIs). */
   onBatch?: (events: readonly LoggedEvent[]) => void;
-  /** Told of every event the shopper state is rebuilt from on start (the 30-day event store, in time order). */
-  onRestore?: (event: ShopEvent) => void;
+  /**
+   * Told of every event as the shopper state takes it, once: on start those it is rebuilt from (the 30-day
+   * event store, in time order), then each new one from the log; a replay after a restart is not told again.
+   */
+  onApply?: (event: ShopEvent) => void;
   onError?: (error: unknown) => void;
   /**
    * A follower (a serving replica) derives the in-memory state, shopper states and the serving models'
@@ -64,7 +67,7 @@ export class StreamProcessor {
   async start(): Promise<void> {
     for await (const e of this.stores.events.since(this.now() - EVENT_STORE_TTL_MS)) {
       this.states.apply(shopperKey(e), e);
-      this.options.onRestore?.(e);
+      this.options.onApply?.(e);
       const offset = (e as Partial<LoggedEvent>).offset ?? 0;
       this.stateUpTo = Math.max(this.stateUpTo, offset);
     }
@@ -163,6 +166,7 @@ export class StreamProcessor {
       // A batch retried after a failure, or replayed after a restart, is not applied to the state again.
       if (e.offset > this.stateUpTo) {
         this.states.apply(key, e);
+        this.options.onApply?.(e);
         this.stateUpTo = e.offset;
       }
     }

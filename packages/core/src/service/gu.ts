@@ -149,10 +149,9 @@ export class Gu {
       now: options.now,
       follower: options.follower,
       onError: options.onProcessorError,
-      onRestore: (e) => this.experiments.restore(e),
+      onApply: (e) => this.experiments.record(e),
       onBatch: (events) => {
         this.kpis.recordEvents(events);
-        this.experiments.record(events);
         options.onBatch?.(events);
       },
     });
@@ -368,13 +367,12 @@ export class Gu {
 
   /**
    * Serves what the running experiments name (on start, and on a replica when the writer changed them); a
-   * version that cannot load leaves its variant on the serving model, and is reported.
+   * version that cannot load is reported, and its variant's shoppers get the default answer (armOf).
    */
   private async syncExperimentModels(): Promise<void> {
     this.dropExperimentModels();
     for (const id of this.experiments.modelVersions())
       await this.loadExperimentModels([id]).catch((error) => this.options.onModelError?.(error));
-    this.generation++; // answers cached while a variant's model was still loading are not served again
   }
 
   // ── Catalog and users ─────────────────────────────────────────────────────────────────────────────────
