@@ -35,6 +35,7 @@ describe('checkExperiment', () => {
 
   test('names what is wrong', () => {
     refusal({ name: '' }, /^name/);
+    refusal({ owner: 'me' } as Partial<ExperimentDraft>, /^unknown field owner/);
     refusal({ placement: 'checkout' }, /^placement: one of home, pdp, cart/);
     refusal({ variants: [{ name: 'a', recipe: 'popular' }] }, /^variants: 2–5/);
     refusal({ variants: 'x' }, /^variants: 2–5/);

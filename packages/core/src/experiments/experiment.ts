@@ -59,7 +59,9 @@ const invalid = (message: string) => new GuError('INVALID_REQUEST', message);
 
 /** A draft checked field by field, with a precise message for the first thing wrong. */
 export function checkExperiment(draft: ExperimentDraft, id: string, now: number): Experiment {
-  const { name, description, placement, variants } = draft;
+  const { name, description, placement, variants, ...rest } = draft;
+  const unknown = Object.keys(rest);
+  if (unknown.length) throw invalid(`unknown field ${unknown.join(', ')}`);
   if (typeof name !== 'string' || !name.trim() || name.length > 100)
     throw invalid('name: a text of 1–100 characters');
   if (description !== undefined && (typeof description !== 'string' || description.length > 1000))
