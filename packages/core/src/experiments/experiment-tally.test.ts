@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import type { ShopEvent } from '../domain/events.js';
 import { checkExperiment } from './experiment.js';
 import { ExperimentTally } from './experiment-tally.js';
-import { compareMeans, compareRatios, momentsOf, sampleSizePerArm } from './statistics.js';
+import { momentsOf } from './moments.test-util.js';
+import { compareMeans, compareRatios, sampleSizePerArm } from './statistics.js';
 
 const experiment = checkExperiment(
   {

@@ -7,7 +7,6 @@ import {
   ratioSampleSizePerArm,
   goodnessOfFit,
   logGamma,
-  momentsOf,
   normalCdf,
   normalQuantile,
   sampleSizePerArm,
@@ -15,6 +14,7 @@ import {
   studentTwoSidedP,
   upperGamma,
 } from './statistics.js';
+import { momentsOf } from './moments.test-util.js';
 
 const near = (actual: number | undefined, expected: number, tolerance: number, what = '') =>
   assert.ok(

@@ -25,16 +25,6 @@ export interface Moments {
   sumSquares: number;
 }
 
-export const momentsOf = (values: Iterable<number>): Moments => {
-  const m: Moments = { n: 0, sum: 0, sumSquares: 0 };
-  for (const v of values) {
-    m.n++;
-    m.sum += v;
-    m.sumSquares += v * v;
-  }
-  return m;
-};
-
 /** ln Γ(x) for x > 0 (Lanczos, 15 digits). */
 export function logGamma(x: number): number {
   const c = [
