@@ -303,5 +303,5 @@ export interface Experiment extends ExperimentDraft {
       shoppersPerVariant: { conversionRate: number | null; ctr: number | null };
     };
     variants: VariantResult[];
-  } | null;
+  };
 }

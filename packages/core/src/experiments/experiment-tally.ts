@@ -101,7 +101,7 @@ function move(m: Moments, before: number, after: number): void {
 /**
  * An experiment's figures, counted from the event stream. A shopper belongs to the variant of their first
  * impression or click; their impressions and clicks of that variant's lists count for its CTR (lists of
- * another variant, which a shopper can meet after signing in, count nowhere), and their purchases
+ * another variant, served before their first exposure was processed, count nowhere), and their purchases
  * after it count for that variant's conversion, order value and revenue, whether or not the purchase came
  * through a recommendation (the business outcome is the whole shop's, not the widget's). Each variant keeps
  * running sums, so that the figures cost the same to read at a hundred shoppers as at a million.
@@ -171,6 +171,11 @@ export class ExperimentTally {
       sums.perOrder.n++;
       move(sums.perOrder, 0, value);
     }
+  }
+
+  /** The variant of the shopper's first exposure (by shopperKey); undefined when they have none. */
+  variantOf(shopper: string): number | undefined {
+    return this.exposures.get(shopper)?.variant;
   }
 
   /** The session's exposure becomes the user's; a user already exposed keeps theirs, and is one shopper. */

@@ -69,6 +69,17 @@ const purchase = (
   timestamp: NOW + 120_000,
 });
 
+/** A writer and a serving replica of its stores, the writer's changes delivered when asked (as a cluster's relay). */
+async function writerAndReplica() {
+  const relay: GuChange[] = [];
+  const { gu: writer, stores, clock } = await trainedShop({ options: { onChange: (c) => relay.push(c) } });
+  const replica = await Gu.open(stores, { now: () => clock.now, deadlineMs: 10_000, follower: true });
+  const deliver = async () => {
+    for (const change of relay.splice(0)) await replica.apply(change);
+  };
+  return { writer, replica, deliver };
+}
+
 describe('Experiments through Gu', () => {
   test('each shopper sees one variant, whose recipe leads the list; anonymous requests see the default', async () => {
     const { gu } = await trainedShop();
@@ -238,20 +249,78 @@ describe('Experiments through Gu', () => {
     await gu.close();
   });
 
+  test('a shopper keeps the variant of their first exposure when they sign in, on the writer and a replica', async () => {
+    const { writer, replica, deliver } = await writerAndReplica();
+    await writer.experiments.start(HOME_TEST);
+    await deliver();
+    const home = (shopper: { userId?: string; sessionId?: string }, gu = writer) =>
+      gu.recommend({ ...shopper, placement: 'home', n: 3 });
+    // A session and a user whom the hash puts in different variants.
+    const sessionId = 'browser-1';
+    const first = home({ sessionId });
+    let userId = '';
+    for (let u = 0; !userId; u++)
+      if (home({ userId: `member-${u}` }).variant !== first.variant) userId = `member-${u}`;
+    const drawn = home({ userId }).variant;
+    // Before any exposure is processed the user's own draw stands.
+    assert.equal(home({ userId, sessionId }).variant, drawn);
+
+    await writer.ingest(seen({ sessionId }, first.recommendationId, [first.items[0].itemId], false));
+    await writer.processor.wake();
+    await replica.processor.wake();
+    for (const gu of [writer, replica]) {
+      // Signing in: requests carry both ids, and the session's variant is served.
+      assert.equal(home({ userId, sessionId }, gu).variant, first.variant);
+      // A user who was never exposed is still drawn by their own id elsewhere (another device).
+      assert.equal(
+        home({ userId: `${userId}-other` }, gu).variant,
+        home({ userId: `${userId}-other` }, writer).variant,
+      );
+    }
+    // The sign-in is processed (an event with both ids): the session's exposure is the user's now, on any device.
+    await writer.ingest([
+      { eventId: eventId(), eventType: 'view', userId, sessionId, itemId: 'a2', timestamp: NOW },
+    ]);
+    await writer.processor.wake();
+    await replica.processor.wake();
+    for (const gu of [writer, replica]) {
+      assert.equal(home({ userId }, gu).variant, first.variant);
+      assert.equal(home({ userId, sessionId: 'phone-7' }, gu).variant, first.variant);
+    }
+    // A list shown after signing in counts for that variant: the shopper is one shopper with two impressions.
+    const after = home({ userId, sessionId });
+    await writer.ingest(seen({ userId, sessionId }, after.recommendationId, [after.items[0].itemId], true));
+    await writer.processor.wake();
+    const counted = writer.experiments.list()[0].results.variants.find((v) => v.name === first.variant)!;
+    assert.deepEqual([counted.shoppers, counted.impressions, counted.clicks], [1, 2, 1]);
+
+    // Erased, the shopper is drawn afresh, on the replica too.
+    await writer.ingest([{ eventId: eventId(), eventType: 'view', userId, itemId: 'a1', timestamp: NOW }]);
+    await writer.deleteUser(userId);
+    await deliver();
+    for (const gu of [writer, replica]) assert.equal(home({ userId }, gu).variant, drawn);
+    await replica.close();
+    await writer.close();
+  });
+
   test('a replica serves the variants the writer starts, and stops serving them when told', async () => {
-    const relay: GuChange[] = [];
-    const { gu: writer, stores, clock } = await trainedShop({ options: { onChange: (c) => relay.push(c) } });
-    const replica = await Gu.open(stores, { now: () => clock.now, deadlineMs: 10_000, follower: true });
-    const deliver = async () => {
-      for (const change of relay.splice(0)) await replica.apply(change);
-    };
+    const { writer, replica, deliver } = await writerAndReplica();
     const { id } = await writer.experiments.start(HOME_TEST);
     await deliver();
     for (let u = 0; u < 10; u++) {
       const req = { userId: `u${u}`, placement: 'home' as const, n: 3 };
       assert.equal(replica.recommend(req).variant, writer.recommend(req).variant);
     }
-    assert.equal(replica.experiments.get(id).results, null, 'a replica does not count');
+    // A replica follows the log as the writer does, so it knows who was exposed to what, and counts alike.
+    const answer = writer.recommend({ userId: 'u1', placement: 'home', n: 3 });
+    await writer.ingest(seen({ userId: 'u1' }, answer.recommendationId, [answer.items[0].itemId], true));
+    await writer.processor.wake();
+    await replica.processor.wake();
+    assert.deepEqual(replica.experiments.get(id).results, writer.experiments.get(id).results);
+    assert.equal(
+      writer.experiments.get(id).results.variants.find((v) => v.name === answer.variant)!.clicks,
+      1,
+    );
     await writer.experiments.stop(id);
     await deliver();
     assert.equal(replica.recommend({ userId: 'u0', placement: 'home', n: 3 }).variant, 'default');

@@ -14,14 +14,11 @@ interface Stored extends Experiment {
 
 export interface ExperimentReport extends Experiment {
   status: 'running' | 'stopped';
-  /** Null on a serving replica, which serves experiments but does not count them. */
-  results: ExperimentResults | null;
+  results: ExperimentResults;
 }
 
 export interface ExperimentsOptions {
   now: () => number;
-  /** Counts running experiments from the events (the writer); a replica only assigns variants. */
-  tally: boolean;
   /**
    * Readies what a new experiment serves before it starts (loads its variants' model versions); throws to
    * refuse it, with the reason.
@@ -50,10 +47,11 @@ function newId(name: string): string {
 }
 
 /**
- * A/B tests of recommendation variants (PRODUCT.md §1, §6): at most one runs per placement; each shopper is
- * assigned a variant by hash, so they see the same one on every visit and on every replica; the figures are
- * counted from the events as they are processed and, after a restart, recounted from the 30-day event store.
- * Stopping freezes them in the meta store.
+ * A/B tests of recommendation variants (PRODUCT.md §1, §6): at most one runs per placement; a shopper keeps
+ * the variant of their first exposure, else is assigned one by hash, so they see the same one on every visit
+ * and on every replica; the figures are counted from the events as they are processed (by every process, the
+ * exposures deciding what it serves) and, after a restart, recounted from the 30-day event store. Stopping
+ * freezes them in the meta store.
  */
 export class Experiments {
   private stored = new Map<string, Stored>();
@@ -76,17 +74,27 @@ export class Experiments {
     for (const e of this.stored.values()) {
       if (e.stoppedAt !== undefined) continue;
       this.running.set(e.placement, e);
-      if (this.options.tally) tallies.set(e.id, this.tallies.get(e.id) ?? new ExperimentTally(e));
+      tallies.set(e.id, this.tallies.get(e.id) ?? new ExperimentTally(e));
     }
     this.tallies = tallies;
   }
 
-  /** The variant a shopper is served on a placement; undefined when no experiment runs there. */
+  /**
+   * The variant a shopper is served on a placement; undefined when no experiment runs there. A shopper already
+   * exposed keeps their variant: the user's, else their session's, so that signing in mid-test changes
+   * nothing (the session's exposure becomes the user's as the sign-in is processed); else it is drawn by hash
+   * of the user, or of the session while they are anonymous.
+   */
   arm(placement: Placement, shopper: { userId?: string; sessionId?: string }): Arm | undefined {
     const experiment = this.running.get(placement);
     // An anonymous request (no user, no session) cannot be followed to an outcome: it is left out.
     if (!experiment || (!shopper.userId && !shopper.sessionId)) return undefined;
-    const variant = assign(experiment, shopperKey(shopper));
+    const tally = this.tallies.get(experiment.id)!;
+    const exposed =
+      (shopper.userId ? tally.variantOf(`u:${shopper.userId}`) : undefined) ??
+      (shopper.sessionId ? tally.variantOf(`s:${shopper.sessionId}`) : undefined);
+    const variant =
+      exposed === undefined ? assign(experiment, shopperKey(shopper)) : experiment.variants[exposed];
     return {
       experiment: experiment.id,
       variant: variant.name,
@@ -130,7 +138,7 @@ export class Experiments {
     return {
       ...experiment,
       status: running ? 'running' : 'stopped',
-      results: running ? (this.tallies.get(experiment.id)?.results(this.options.now()) ?? null) : results!,
+      results: running ? this.tallies.get(experiment.id)!.results(this.options.now()) : results!,
     };
   }
 
@@ -161,7 +169,7 @@ export class Experiments {
     this.starting.delete(experiment.placement);
     this.stored.set(id, experiment);
     this.running.set(experiment.placement, experiment);
-    if (this.options.tally) this.tallies.set(id, new ExperimentTally(experiment));
+    this.tallies.set(id, new ExperimentTally(experiment));
     this.options.onChange?.();
     return this.report(experiment);
   }
@@ -173,8 +181,7 @@ export class Experiments {
     if (e.stoppedAt !== undefined) return this.report(e); // stopping twice is stopping once
     await this.options.settle?.();
     const now = this.options.now();
-    const results = this.tallies.get(id)?.results(now);
-    if (!results) throw new GuError('NOT_READY', 'this process does not count experiments');
+    const results = this.tallies.get(id)!.results(now);
     const stopped: Stored = { ...e, stoppedAt: now, results };
     await this.meta.set(PREFIX + id, stopped);
     this.stored.set(id, stopped);

@@ -135,7 +135,6 @@ export class Gu {
     this.kpis = new KpiTracker(() => this.now());
     this.experiments = new Experiments(stores.meta, {
       now: () => this.now(),
-      tally: !options.follower,
       prepare: (e) => this.prepareExperiment(e),
       settle: () => this.processor.drain(),
       abandoned: () => this.dropExperimentModels(),
@@ -234,6 +233,7 @@ export class Gu {
         // Everything the writer processed before the erasure is applied first, as the writer did.
         await this.processor.drainThen(() => {
           for (const key of change.shoppers) this.states.erase(key);
+          this.experiments.erase(change.shoppers);
           this.cache.clear();
         });
     }

@@ -10,7 +10,7 @@ const view = (e: ExperimentReport) => ({
   ...e,
   startedAt: iso(e.startedAt),
   stoppedAt: e.stoppedAt === undefined ? null : iso(e.stoppedAt),
-  results: e.results && { ...e.results, at: iso(e.results.at) },
+  results: { ...e.results, at: iso(e.results.at) },
 });
 
 const draftSchema = {
