@@ -152,6 +152,10 @@ describe('validateEvent', () => {
     assert.deepEqual(paths(validateEvent(view({ quantity: 1.5 }), NOW)), ['quantity']);
     assert.deepEqual(paths(validateEvent(view({ price: -1 }), NOW)), ['price']);
     assert.deepEqual(paths(validateEvent(view({ price: '10' }), NOW)), ['price']);
+    assert.deepEqual(errors(validateEvent(view({ price: 1e160 }), NOW)), [
+      { path: 'price', message: 'must be at most 1e+12' },
+    ]);
+    assert.ok(validateEvent(view({ price: 1e12 }), NOW).ok);
     assert.deepEqual(paths(validateEvent(view({ context: { locale: 'x'.repeat(36) } }), NOW)), [
       'context.locale',
     ]);
@@ -304,6 +308,7 @@ describe('validateItem', () => {
   test('rejects bad fields and unknown ones', () => {
     assert.deepEqual(paths(validateItem({}, NOW)), ['itemId']);
     assert.deepEqual(paths(validateItem({ itemId: 'i1', price: -1 }, NOW)), ['price']);
+    assert.deepEqual(paths(validateItem({ itemId: 'i1', price: 2e12 }, NOW)), ['price']);
     assert.deepEqual(paths(validateItem({ itemId: 'i1', currency: 'vnd' }, NOW)), ['currency']);
     assert.deepEqual(paths(validateItem({ itemId: 'i1', categories: 'Fashion' }, NOW)), ['categories']);
     assert.deepEqual(paths(validateItem({ itemId: 'i1', categories: [''] }, NOW)), ['categories.0']);

@@ -14,6 +14,12 @@ const MAX_CLOCK_SKEW_MS = 24 * 3_600_000;
  * event accepted and lost.
  */
 const EARLIEST_MS = Date.UTC(2000, 0, 1);
+/**
+ * A price in the currency's unit: a trillion VND is a hundred times the dearest car. Beyond it a price is a
+ * client bug, and one of 1e160 would make the squared revenues that experiments keep infinite.
+ */
+export const MAX_PRICE = 1e12;
+const price = z.number().nonnegative().max(MAX_PRICE, `must be at most ${MAX_PRICE.toExponential()}`);
 
 const id = z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
@@ -31,7 +37,7 @@ const eventSchema = z
     sessionId: id.optional(),
     itemId: id.optional(),
     quantity: z.number().int().positive().max(100_000).optional(),
-    price: z.number().nonnegative().optional(),
+    price: price.optional(),
     orderId: id.optional(),
     recommendationId: id.optional(),
     query: text(1000).optional(),
@@ -95,7 +101,7 @@ const itemSchema = z
     itemId: id,
     title: text(1024).default(''),
     categories: z.array(z.string().trim().min(1).max(256)).max(10).default([]),
-    price: z.number().nonnegative().default(0),
+    price: price.default(0),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as VND')

@@ -1,5 +1,5 @@
 import type { FastifySchemaCompiler } from 'fastify';
-import { EVENT_TYPES, ITEM_EVENTS, MAX_EVENTS_PER_BATCH, MAX_ITEMS_PER_BATCH } from '@gu/core';
+import { EVENT_TYPES, ITEM_EVENTS, MAX_EVENTS_PER_BATCH, MAX_ITEMS_PER_BATCH, MAX_PRICE } from '@gu/core';
 
 /**
  * JSON schemas that document the batch bodies in OpenAPI. They mirror the zod schemas of @gu/core's
@@ -49,7 +49,7 @@ const event = {
     sessionId: id,
     itemId: id,
     quantity: { type: 'integer', minimum: 1, maximum: 100_000 },
-    price: { type: 'number', minimum: 0 },
+    price: { type: 'number', minimum: 0, maximum: MAX_PRICE },
     orderId: id,
     recommendationId: { ...id, description: 'The served list this event is attributed to' },
     query: text(1000),
@@ -70,7 +70,7 @@ const item = {
     itemId: id,
     title: text(1024),
     categories: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 256 }, maxItems: 10 },
-    price: { type: 'number', minimum: 0, default: 0 },
+    price: { type: 'number', minimum: 0, maximum: MAX_PRICE, default: 0 },
     currency: { type: 'string', pattern: '^[A-Z]{3}$', default: 'VND', description: 'ISO 4217' },
     brand: text(256),
     imageUrl: text(2048),
