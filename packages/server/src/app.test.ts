@@ -287,6 +287,24 @@ describe('the HTTP API', () => {
       assertError(await request(app, 'GET', '/v1/items?color=red', { key: PUBLIC }), 400, 'INVALID_REQUEST');
     });
 
+    it('lists the category tree with the available items under each category', async () => {
+      const res = await request(app, 'GET', '/v1/categories', { key: PUBLIC });
+      assert.equal(res.statusCode, 200);
+      const { categories } = res.json() as {
+        categories: { name: string; count: number; children: unknown[] }[];
+      };
+      const fashion = categories.find((c) => c.name === 'thoi-trang')!;
+      assert.equal(fashion.count, 28);
+      assert.deepEqual(
+        fashion.children.find((c) => (c as { name: string }).name === 'giay-dep'),
+        { name: 'giay-dep', count: 14, children: [] },
+      );
+      assert.ok(
+        categories.every((c, i) => i === 0 || categories[i - 1].count >= c.count),
+        'largest first',
+      );
+    });
+
     it('looks items up by id in one request, in the given order, skipping unknown ids', async () => {
       const res = await request(app, 'GET', '/v1/items?ids=giay-03,nope,giay-01', { key: PUBLIC });
       const found = res.json() as { total: number; items: ItemPayload[] };

@@ -123,6 +123,11 @@ export class Experiments {
     for (const tally of this.tallies.values()) tally.erase(shoppers);
   }
 
+  /** The ids of the running experiments, without their figures. */
+  runningIds(): string[] {
+    return [...this.running.values()].map((e) => e.id);
+  }
+
   list(): ExperimentReport[] {
     return [...this.stored.values()].sort((a, b) => b.startedAt - a.startedAt).map((e) => this.report(e));
   }

@@ -701,7 +701,7 @@ export class Gu {
       catalog: this.catalog.size,
       training: this.trainingRunning,
       experiments: {
-        running: this.experiments.list().flatMap((e) => (e.status === 'running' ? [e.id] : [])),
+        running: this.experiments.runningIds(),
         /** Model versions loaded for experiments' variants, beside the serving ones. */
         models: [...this.experimentModels.keys()],
       },

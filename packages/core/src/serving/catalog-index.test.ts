@@ -50,4 +50,32 @@ describe('CatalogIndex shelves', () => {
       ['b'],
     );
   });
+
+  test('counts the available items of every category of the tree, largest first at every level', () => {
+    const catalog = new CatalogIndex();
+    catalog.upsert([
+      item('a', ['Food', 'Fruit']),
+      item('b', ['Food', 'Dairy']),
+      item('c', ['Food', 'Dairy']),
+      item('d', ['Drinks']),
+      item('e', ['Food', 'Fruit'], false),
+      item('f', []),
+    ]);
+    assert.deepEqual(catalog.categoryTree(), [
+      {
+        name: 'Food',
+        count: 3,
+        children: [
+          { name: 'Dairy', count: 2, children: [] },
+          { name: 'Fruit', count: 1, children: [] },
+        ],
+      },
+      { name: 'Drinks', count: 1, children: [] },
+    ]);
+    catalog.markUnavailable('a');
+    assert.deepEqual(
+      catalog.categoryTree()[0].children.map((c) => c.name),
+      ['Dairy'],
+    );
+  });
 });

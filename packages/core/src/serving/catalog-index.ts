@@ -1,5 +1,18 @@
 import type { Item } from '../domain/items.js';
 
+/** A category of the available catalog: its items at any depth below it, its children largest first. */
+export interface CategoryNode {
+  name: string;
+  count: number;
+  children: CategoryNode[];
+}
+
+interface Branch {
+  name: string;
+  count: number;
+  children: Map<string, Branch>;
+}
+
 /**
  * The catalog in memory for serving: availability, filters, display and the catalog-only fallback
  * ("related" = the same deepest category). version changes on every write so caches can key on it.
@@ -9,6 +22,7 @@ export class CatalogIndex {
   private byCategory = new Map<string, string[]>();
   /** Available items by category name at any depth ('' = all of them), in catalog order. */
   private shelves = new Map<string, Item[]>();
+  private tree: CategoryNode[] = [];
   private dirty = true;
   version = 0;
 
@@ -56,6 +70,12 @@ export class CatalogIndex {
     return this.shelves.get(category) ?? [];
   }
 
+  /** The category tree of the available items, largest first at every level; kept until the catalog changes. */
+  categoryTree(): readonly CategoryNode[] {
+    if (this.dirty) this.reindex();
+    return this.tree;
+  }
+
   private changed(): void {
     this.version++;
     this.dirty = true;
@@ -66,9 +86,17 @@ export class CatalogIndex {
     this.shelves.clear();
     const all: Item[] = [];
     this.shelves.set('', all);
+    const root: Branch = { name: '', count: 0, children: new Map() };
     for (const item of this.items.values()) {
       if (!item.available) continue;
       all.push(item);
+      let branch = root;
+      for (const name of item.categories) {
+        let child = branch.children.get(name);
+        if (!child) branch.children.set(name, (child = { name, count: 0, children: new Map() }));
+        child.count++;
+        branch = child;
+      }
       for (const name of new Set(item.categories)) {
         const shelf = this.shelves.get(name);
         if (shelf) shelf.push(item);
@@ -80,6 +108,11 @@ export class CatalogIndex {
       if (list) list.push(item.itemId);
       else this.byCategory.set(key, [item.itemId]);
     }
+    const sorted = (branches: Map<string, Branch>): CategoryNode[] =>
+      [...branches.values()]
+        .sort((a, b) => b.count - a.count)
+        .map(({ name, count, children }) => ({ name, count, children: sorted(children) }));
+    this.tree = sorted(root.children);
     this.dirty = false;
   }
 }

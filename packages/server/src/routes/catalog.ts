@@ -115,31 +115,7 @@ export const catalogRoutes = (o: AppOptions) => async (app: FastifyInstance) => 
         response: errorReplies(401, 429),
       },
     },
-    async () => {
-      // Nested counts by path: { name, count, children }, largest first at every level.
-      interface Node {
-        name: string;
-        count: number;
-        children: Map<string, Node>;
-      }
-      const root: Node = { name: '', count: 0, children: new Map() };
-      for (const item of gu.catalog.all()) {
-        if (!item.available) continue;
-        let node = root;
-        for (const name of item.categories) {
-          let child = node.children.get(name);
-          if (!child) node.children.set(name, (child = { name, count: 0, children: new Map() }));
-          child.count++;
-          node = child;
-        }
-      }
-      const plain = (n: Node): unknown => ({
-        name: n.name,
-        count: n.count,
-        children: [...n.children.values()].sort((a, b) => b.count - a.count).map(plain),
-      });
-      return { categories: [...root.children.values()].sort((a, b) => b.count - a.count).map(plain) };
-    },
+    () => ({ categories: gu.catalog.categoryTree() }),
   );
   app.delete<{ Params: { itemId: string } }>(
     '/v1/items/:itemId',
