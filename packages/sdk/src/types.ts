@@ -253,6 +253,8 @@ export interface ExperimentDraft {
   description?: string;
   placement: Placement;
   variants: ExperimentVariant[];
+  /** The smallest relative lift over the control worth finding, 0.01–1 (default 0.1): what the plan sizes for. */
+  minimumLift?: number;
 }
 
 /** A treatment against the control: its value, the difference, relative lift, interval, p-value. */

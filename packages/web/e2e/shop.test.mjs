@@ -276,9 +276,18 @@ describe('storefront and dashboard in Chromium', { skip, timeout: 120_000 }, () 
     const form = admin.getByRole('form', { name: 'Thử nghiệm mới' });
     await form.getByLabel('Tên', { exact: true }).fill('Gợi ý cho bạn vs bán chạy');
     assert.equal(await form.getByLabel('Vị trí').inputValue(), 'home');
+    assert.equal(await form.getByLabel('Mức tăng tối thiểu (%)').inputValue(), '10');
+    await form.getByLabel('Mức tăng tối thiểu (%)').fill('5');
     await form.getByRole('button', { name: 'Bắt đầu' }).click();
     const card = admin.locator('[data-experiment][data-status="running"]');
     await card.waitFor();
+    const started = await fetch(
+      `${shop.url}/v1/admin/experiments/${await card.getAttribute('data-experiment')}`,
+      {
+        headers: { 'x-api-key': SECRET_KEY },
+      },
+    );
+    assert.equal((await started.json()).minimumLift, 0.05, 'planned for the lift the form asked');
     assert.deepEqual(
       await card.locator('tr[data-variant]').evaluateAll((rows) => rows.map((r) => r.dataset.variant)),
       ['bestsellers', 'personalized'],

@@ -186,4 +186,30 @@ describe('ExperimentTally', () => {
       ],
     );
   });
+
+  test("plans for the experiment's minimum lift, and for 10% in tests started before it could be chosen", () => {
+    // Control shoppers u0–u9, two of whom buy.
+    const plan = (minimumLift: number | undefined) => {
+      const tally = new ExperimentTally({ ...experiment, minimumLift });
+      for (let u = 0; u < 10; u++) {
+        const shopper = { userId: `u${u}`, itemId: 'x' };
+        tally.record(
+          event({
+            ...shopper,
+            eventType: 'recommendation_impression',
+            recommendationId: 'pdp.three-ways.a.1',
+          }),
+        );
+        if (u < 2) tally.record(event({ ...shopper, eventType: 'purchase', price: 100 }));
+      }
+      return tally.results(5000).plan;
+    };
+    const fine = plan(0.05);
+    assert.equal(fine.minimumLift, 0.05);
+    assert.equal(fine.shoppersPerVariant.conversionRate, sampleSizePerArm(0.2, 0.05, 0.025, 0.8));
+    const old = plan(undefined);
+    assert.equal(old.minimumLift, 0.1);
+    assert.equal(old.shoppersPerVariant.conversionRate, sampleSizePerArm(0.2, 0.1, 0.025, 0.8));
+    assert.ok(fine.shoppersPerVariant.conversionRate! > 3 * old.shoppersPerVariant.conversionRate!);
+  });
 });

@@ -1,6 +1,6 @@
 import { shopperKey, type ShopEvent } from '../domain/events.js';
 import { armOfRecommendation } from '../serving/placements.js';
-import type { Experiment, Variant } from './experiment.js';
+import { DEFAULT_MINIMUM_LIFT, type Experiment, type Variant } from './experiment.js';
 import {
   compareMeans,
   compareProportions,
@@ -17,8 +17,7 @@ import {
 export const SAMPLE_RATIO_ALPHA = 0.001;
 /** The family-wise false-positive rate of each metric's comparisons with the control (Bonferroni). */
 export const ALPHA = 0.05;
-/** The plan: the relative lift a test should be able to see, and how surely (its power). */
-export const MINIMUM_LIFT = 0.1;
+/** How surely the plan's test should see its minimum lift (its power). */
 export const POWER = 0.8;
 
 export interface Verdict extends Comparison {
@@ -53,7 +52,7 @@ export interface ExperimentResults {
   /** Chi-square test of the shoppers' split against the weights. */
   sampleRatio: { pValue: number | null; mismatch: boolean };
   /**
-   * How long to run: the shoppers each variant needs for a lift of minimumLift over the control's conversion
+   * How long to run: the shoppers each variant needs for a lift of minimumLift (the experiment's) over the control's conversion
    * or CTR to show with the given power at alpha; null while the control has no rate to plan from. Judging
    * before then (peeking) mostly finds noise.
    */
@@ -224,6 +223,7 @@ export class ExperimentTally {
     const verdict = (c: Comparison | undefined): Verdict | undefined =>
       c && { ...c, significant: c.pValue < alpha };
     const control = this.sums[0];
+    const lift = this.experiment.minimumLift ?? DEFAULT_MINIMUM_LIFT;
     const conversion = control.perShopper.n ? control.purchasers / control.perShopper.n : 0;
     const samplePValue = goodnessOfFit(
       this.sums.map((s) => s.perShopper.n),
@@ -238,15 +238,15 @@ export class ExperimentTally {
         mismatch: samplePValue !== undefined && samplePValue < SAMPLE_RATIO_ALPHA,
       },
       plan: {
-        minimumLift: MINIMUM_LIFT,
+        minimumLift: lift,
         power: POWER,
         shoppersPerVariant: {
           // A rate the lift would take past 1 cannot be planned for.
           conversionRate:
-            conversion > 0 && conversion * (1 + MINIMUM_LIFT) < 1
-              ? sampleSizePerArm(conversion, MINIMUM_LIFT, alpha, POWER)
+            conversion > 0 && conversion * (1 + lift) < 1
+              ? sampleSizePerArm(conversion, lift, alpha, POWER)
               : null,
-          ctr: ratioSampleSizePerArm(control.ctr, MINIMUM_LIFT, alpha, POWER) ?? null,
+          ctr: ratioSampleSizePerArm(control.ctr, lift, alpha, POWER) ?? null,
         },
       },
       variants: variants.map((variant, v): VariantResult => {

@@ -24,6 +24,8 @@ describe('checkExperiment', () => {
   test('takes a valid draft, weights defaulting to 1', () => {
     const e = checkExperiment(draft(), 'for-you-1', 42);
     assert.equal(e.startedAt, 42);
+    assert.equal(e.minimumLift, 0.1, 'planned for a 10% lift unless told');
+    assert.equal(checkExperiment(draft({ minimumLift: 0.05 }), 'x', 0).minimumLift, 0.05);
     assert.deepEqual(
       e.variants.map((v) => [v.name, v.recipe, v.weight]),
       [
@@ -37,6 +39,8 @@ describe('checkExperiment', () => {
     refusal({ name: '' }, /^name/);
     refusal({ owner: 'me' } as Partial<ExperimentDraft>, /^unknown field owner/);
     refusal({ placement: 'checkout' }, /^placement: one of home, pdp, cart/);
+    for (const minimumLift of [0, 0.001, 1.5, '0.1', Number.NaN])
+      refusal({ minimumLift }, /^minimumLift: a relative lift from 0.01 to 1 \(0.1 = 10%\)$/);
     refusal({ variants: [{ name: 'a', recipe: 'popular' }] }, /^variants: 2–5/);
     refusal({ variants: 'x' }, /^variants: 2–5/);
     refusal(

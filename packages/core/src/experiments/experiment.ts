@@ -14,6 +14,8 @@ export const VARIANT_RECIPES = [
 export type VariantRecipe = (typeof VARIANT_RECIPES)[number];
 
 export const MAX_VARIANTS = 5;
+/** The relative lift a test is planned to see unless it says otherwise (its minimumLift). */
+export const DEFAULT_MINIMUM_LIFT = 0.1;
 /** Names go into recommendation ids (`home.<experiment>.<variant>.<uuid>`): no dots. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 
@@ -35,6 +37,11 @@ export interface Experiment {
   description?: string;
   placement: Placement;
   variants: Variant[];
+  /**
+   * The smallest relative lift over the control worth finding (0.05 = 5%), which the plan sizes the test for;
+   * absent from tests started before it could be chosen, which were planned for DEFAULT_MINIMUM_LIFT.
+   */
+  minimumLift?: number;
   /** Epoch ms (server time). */
   startedAt: number;
   stoppedAt?: number;
@@ -53,13 +60,14 @@ export interface ExperimentDraft {
   description?: unknown;
   placement: unknown;
   variants: unknown;
+  minimumLift?: unknown;
 }
 
 const invalid = (message: string) => new GuError('INVALID_REQUEST', message);
 
 /** A draft checked field by field, with a precise message for the first thing wrong. */
 export function checkExperiment(draft: ExperimentDraft, id: string, now: number): Experiment {
-  const { name, description, placement, variants, ...rest } = draft;
+  const { name, description, placement, variants, minimumLift = DEFAULT_MINIMUM_LIFT, ...rest } = draft;
   const unknown = Object.keys(rest);
   if (unknown.length) throw invalid(`unknown field ${unknown.join(', ')}`);
   if (typeof name !== 'string' || !name.trim() || name.length > 100)
@@ -95,6 +103,8 @@ export function checkExperiment(draft: ExperimentDraft, id: string, now: number)
       weight,
     };
   });
+  if (typeof minimumLift !== 'number' || !(minimumLift >= 0.01 && minimumLift <= 1))
+    throw invalid('minimumLift: a relative lift from 0.01 to 1 (0.1 = 10%)');
   const names = checked.map((v) => v.name);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice) throw invalid(`variants: the name ${twice} is used twice`);
@@ -104,6 +114,7 @@ export function checkExperiment(draft: ExperimentDraft, id: string, now: number)
     ...(description ? { description: description as string } : {}),
     placement: placement as Placement,
     variants: checked,
+    minimumLift,
     startedAt: now,
   };
 }

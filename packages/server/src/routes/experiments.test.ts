@@ -46,7 +46,8 @@ interface ExperimentBody {
   status: string;
   startedAt: string;
   stoppedAt: string | null;
-  results: { at: string; variants: VariantFigures[] };
+  minimumLift: number;
+  results: { at: string; plan: { minimumLift: number }; variants: VariantFigures[] };
 }
 
 describe('/v1/admin/experiments', () => {
@@ -78,6 +79,7 @@ describe('/v1/admin/experiments', () => {
       [{ ...DRAFT, owner: 'me' }, /unknown field owner/],
       [{ ...DRAFT, variants: [DRAFT.variants[0], { name: 'x', recipe: 'magic' }] }, /^variants\[1\]\.recipe/],
       [{ ...DRAFT, variants: [DRAFT.variants[0], { name: 'x', recipe: 'popular', weight: -1 }] }, /weight/],
+      [{ ...DRAFT, minimumLift: 2 }, /^minimumLift: a relative lift from 0.01 to 1/],
     ];
     for (const [body, message] of cases) {
       const res = await call(app, 'POST', '/v1/admin/experiments', body);
@@ -100,6 +102,7 @@ describe('/v1/admin/experiments', () => {
     const experiment = created.json() as ExperimentBody;
     assert.equal(experiment.status, 'running');
     assert.equal(experiment.stoppedAt, null);
+    assert.deepEqual([experiment.minimumLift, experiment.results.plan.minimumLift], [0.1, 0.1]);
     assert.match(experiment.startedAt, /^\d{4}-\d\d-\d\dT/);
     assert.deepEqual(
       experiment.results.variants.map((v) => [v.name, v.shoppers, v.impressions]),

@@ -1,5 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { GuError, PLACEMENTS, VARIANT_RECIPES, MAX_VARIANTS, type ExperimentReport } from '@gu/core';
+import {
+  DEFAULT_MINIMUM_LIFT,
+  GuError,
+  MAX_VARIANTS,
+  PLACEMENTS,
+  VARIANT_RECIPES,
+  type ExperimentReport,
+} from '@gu/core';
 import type { AppOptions } from '../app.js';
 import { documentOnly, errorReplies } from './schemas.js';
 
@@ -40,6 +47,14 @@ const draftSchema = {
         required: ['name', 'recipe'],
         additionalProperties: false,
       },
+    },
+    minimumLift: {
+      description:
+        'The smallest relative lift over the control worth finding (0.05 = 5%): the plan says how many shoppers each variant needs to see it',
+      type: 'number',
+      minimum: 0.01,
+      maximum: 1,
+      default: DEFAULT_MINIMUM_LIFT,
     },
   },
   required: ['name', 'placement', 'variants'],

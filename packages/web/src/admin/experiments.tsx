@@ -96,6 +96,8 @@ function ExperimentForm({ client, onDone }: { client: GuClient; onDone: (started
   const [name, setName] = useState('');
   const [placement, setPlacement] = useState<Placement>('home');
   const [variants, setVariants] = useState(defaultVariants('home'));
+  /** The smallest lift worth finding, in percent as people say it; the API takes a share. */
+  const [liftPercent, setLiftPercent] = useState(10);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   // Versions a variant may try instead of the serving one (a candidate trained with promote=never, say).
@@ -109,7 +111,7 @@ function ExperimentForm({ client, onDone }: { client: GuClient; onDone: (started
     event.preventDefault();
     setBusy(true);
     setError(undefined);
-    client.startExperiment({ name: name.trim(), placement, variants }).then(
+    client.startExperiment({ name: name.trim(), placement, variants, minimumLift: liftPercent / 100 }).then(
       () => onDone(true),
       (e: unknown) => {
         setError(failed(e));
@@ -147,6 +149,19 @@ function ExperimentForm({ client, onDone }: { client: GuClient; onDone: (started
               </option>
             ))}
           </select>
+        </label>
+        <label className="field narrow" title={t('admin.minimumLiftHint')}>
+          <span>{t('admin.minimumLift')}</span>
+          <input
+            name="minimum-lift"
+            type="number"
+            min={1}
+            max={100}
+            step="any"
+            value={liftPercent}
+            onChange={(e) => setLiftPercent(Number(e.target.value))}
+            required
+          />
         </label>
       </div>
       <fieldset className="variants">

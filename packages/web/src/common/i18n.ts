@@ -158,6 +158,9 @@ const vi = {
   'admin.variants': 'Phương án (phương án đầu là đối chứng)',
   'admin.variantName': 'Tên phương án',
   'admin.weight': 'Tỷ trọng',
+  'admin.minimumLift': 'Mức tăng tối thiểu (%)',
+  'admin.minimumLiftHint':
+    'Mức cải thiện nhỏ nhất so với đối chứng đáng để phát hiện; kế hoạch tính số khách cần có cho mức này',
   'admin.servingVersion': 'Bản đang phục vụ',
   'admin.planTitle':
     'Cỡ mẫu để thấy mức tăng {lift} với lực kiểm định {power} (kết quả xem trước đó phần lớn là ngẫu nhiên):',
@@ -337,6 +340,9 @@ const en: Record<MessageKey, string> = {
   'admin.variants': 'Variants (the first is the control)',
   'admin.variantName': 'Variant name',
   'admin.weight': 'Weight',
+  'admin.minimumLift': 'Minimum lift (%)',
+  'admin.minimumLiftHint':
+    'The smallest improvement over the control worth finding; the plan counts the shoppers needed to see it',
   'admin.servingVersion': 'The serving one',
   'admin.planTitle':
     'Sample to see a {lift} lift with {power} power (results read before then are mostly noise):',
