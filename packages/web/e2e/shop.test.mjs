@@ -1,3 +1,4 @@
+/* global fetch */
 // The storefront and the dashboard in headless Chromium against a real `gu start`: a shopper on a phone
 // browses a category, views products, adds to cart and buys; the home page's recommendations follow the
 // views; the operator opens the dashboard. Screenshots go to test-artifacts/screenshots/.
