@@ -153,7 +153,7 @@ describe('validateEvent', () => {
     assert.deepEqual(paths(validateEvent(view({ price: -1 }), NOW)), ['price']);
     assert.deepEqual(paths(validateEvent(view({ price: '10' }), NOW)), ['price']);
     assert.deepEqual(errors(validateEvent(view({ price: 1e160 }), NOW)), [
-      { path: 'price', message: 'must be at most 1e+12' },
+      { path: 'price', message: 'must be at most 1000000000000 (10^12)' },
     ]);
     assert.ok(validateEvent(view({ price: 1e12 }), NOW).ok);
     assert.deepEqual(paths(validateEvent(view({ context: { locale: 'x'.repeat(36) } }), NOW)), [

@@ -15,11 +15,12 @@ const MAX_CLOCK_SKEW_MS = 24 * 3_600_000;
  */
 const EARLIEST_MS = Date.UTC(2000, 0, 1);
 /**
- * A price in the currency's unit: a trillion VND is a hundred times the dearest car. Beyond it a price is a
- * client bug, and one of 1e160 would make the squared revenues that experiments keep infinite.
+ * A price in the currency's unit: a trillion VND (about US$40 million) is far above anything a shop sells
+ * online. Beyond it a price is a client bug, and one of 1e160 would make the squared revenues that
+ * experiments keep infinite.
  */
 export const MAX_PRICE = 1e12;
-const price = z.number().nonnegative().max(MAX_PRICE, `must be at most ${MAX_PRICE.toExponential()}`);
+const price = z.number().nonnegative().max(MAX_PRICE, 'must be at most 1000000000000 (10^12)');
 
 const id = z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);

@@ -43,6 +43,7 @@ describe('ExperimentTally', () => {
       string,
       {
         variant: string;
+        since: number;
         impressions: number;
         clicks: number;
         revenue: number;
@@ -50,6 +51,7 @@ describe('ExperimentTally', () => {
         orders: Map<string, number>;
       }
     >();
+    const generation = new Map<string, number>();
     for (let step = 0; step < 4000; step++) {
       const u = Math.floor(next() * 400);
       const shopper = next() < 0.3 ? { sessionId: `s${u}` } : { userId: `u${u}` };
@@ -59,17 +61,21 @@ describe('ExperimentTally', () => {
         // Mostly the shopper's own variant; sometimes another's (a list seen before signing in, say).
         const variant = experiment.variants[next() < 0.9 ? u % 3 : Math.floor(next() * 3)].name;
         const click = next() < 0.2;
+        // Event times out of order, as two devices' clocks send them.
+        const timestamp = 2000 + Math.floor(next() * 1000);
         tally.record(
           event({
             ...shopper,
             eventType: click ? 'recommendation_click' : 'recommendation_impression',
             itemId: 'x',
             recommendationId: `pdp.three-ways.${variant}.${step}`,
+            timestamp,
           }),
         );
         if (!truth.has(key))
           truth.set(key, {
             variant,
+            since: timestamp,
             impressions: 0,
             clicks: 0,
             revenue: 0,
@@ -84,7 +90,8 @@ describe('ExperimentTally', () => {
       } else if (roll < 0.8) {
         const price = Math.round(next() * 500) * 1000;
         const quantity = 1 + Math.floor(next() * 3);
-        const orderId = `${key}-o${Math.floor(next() * 3)}`;
+        // Order ids are the shop's: a session that signed in and browses anonymously again places new ones.
+        const orderId = `${key}-${generation.get(key) ?? 0}-o${Math.floor(next() * 3)}`;
         tally.record(event({ ...shopper, eventType: 'purchase', itemId: 'x', price, quantity, orderId }));
         const t = truth.get(key);
         if (t) {
@@ -97,9 +104,12 @@ describe('ExperimentTally', () => {
         tally.record(
           event({ userId: `u${u}`, sessionId: shopper.sessionId, eventType: 'view', itemId: 'x' }),
         );
+        // Exposed on both devices, the shopper keeps the earlier exposure (the user's on a tie).
         const session = truth.get(`s:${shopper.sessionId}`);
+        const user = truth.get(`u:u${u}`);
         truth.delete(`s:${shopper.sessionId}`);
-        if (session && !truth.has(`u:u${u}`)) truth.set(`u:u${u}`, session);
+        generation.set(key, (generation.get(key) ?? 0) + 1);
+        if (session && (!user || session.since < user.since)) truth.set(`u:u${u}`, session);
       } else {
         tally.erase([key]);
         truth.delete(key);

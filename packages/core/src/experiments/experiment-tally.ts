@@ -1,4 +1,5 @@
 import { shopperKey, type ShopEvent } from '../domain/events.js';
+import { MAX_PRICE } from '../domain/validation.js';
 import { armOfRecommendation } from '../serving/placements.js';
 import { DEFAULT_MINIMUM_LIFT, type Experiment, type Variant } from './experiment.js';
 import {
@@ -66,11 +67,14 @@ export interface ExperimentResults {
 
 interface Exposure {
   variant: number;
+  /** Event time of the first exposure: of two, a shopper keeps the earlier. */
+  since: number;
   impressions: number;
   clicks: number;
   revenue: number;
   purchased: boolean;
-  orders: string[];
+  /** Created at the first purchase: most exposed shoppers buy nothing. */
+  orders?: string[];
 }
 
 /**
@@ -99,8 +103,9 @@ function move(m: Moments, before: number, after: number): void {
 
 /**
  * An experiment's figures, counted from the event stream. A shopper belongs to the variant of their first
- * impression or click; their impressions and clicks of that variant's lists count for its CTR (lists of
- * another variant, served before their first exposure was processed, count nowhere), and their purchases
+ * impression or click (by event time, when a session exposed on one device signs in as a user exposed on
+ * another); their impressions and clicks of that variant's lists count for its CTR (lists of another variant
+ * count nowhere: served before their first exposure was processed, or on the device whose exposure lost), and their purchases
  * after it count for that variant's conversion, order value and revenue, whether or not the purchase came
  * through a recommendation (the business outcome is the whole shop's, not the widget's). Each variant keeps
  * running sums, so that the figures cost the same to read at a hundred shoppers as at a million.
@@ -130,7 +135,7 @@ export class ExperimentTally {
       if (variant === undefined) return;
       let exposure = this.exposures.get(key);
       if (!exposure) {
-        exposure = { variant, impressions: 0, clicks: 0, revenue: 0, purchased: false, orders: [] };
+        exposure = { variant, since: e.timestamp, impressions: 0, clicks: 0, revenue: 0, purchased: false };
         this.exposures.set(key, exposure);
         this.sums[variant].perShopper.n++;
         this.sums[variant].ctr.n++;
@@ -154,6 +159,8 @@ export class ExperimentTally {
     const exposure = this.exposures.get(key);
     if (!exposure) return;
     const sums = this.sums[exposure.variant];
+    // Accepted before prices had a bound (validation.ts), such a line would make the sums infinite.
+    if (!((e.price ?? 0) <= MAX_PRICE)) return;
     const value = (e.price ?? 0) * (e.quantity ?? 1);
     move(sums.perShopper, exposure.revenue, exposure.revenue + value);
     exposure.revenue += value;
@@ -166,7 +173,7 @@ export class ExperimentTally {
       order.value += value;
     } else {
       this.orders.set(orderId, { variant: exposure.variant, value });
-      exposure.orders.push(orderId);
+      (exposure.orders ??= []).push(orderId);
       sums.perOrder.n++;
       move(sums.perOrder, 0, value);
     }
@@ -177,15 +184,20 @@ export class ExperimentTally {
     return this.exposures.get(shopper)?.variant;
   }
 
-  /** The session's exposure becomes the user's; a user already exposed keeps theirs, and is one shopper. */
+  /**
+   * The session's exposure becomes the user's. When both were exposed (two devices), the shopper keeps the
+   * earlier exposure by event time and the other leaves the figures: a recount from the event store, which
+   * files the session's events under the user, finds the same, so a restart changes neither the figures nor
+   * the variant the shopper is served.
+   */
   private merge(from: string, to: string): void {
     const session = this.exposures.get(from);
     if (!session) return;
-    if (this.exposures.has(to)) this.erase([from]);
-    else {
-      this.exposures.delete(from);
-      this.exposures.set(to, session);
-    }
+    const user = this.exposures.get(to);
+    if (user && user.since <= session.since) return this.erase([from]);
+    if (user) this.erase([to]);
+    this.exposures.delete(from);
+    this.exposures.set(to, session);
   }
 
   /** Erasure: the shoppers and their orders leave the figures, as they leave every other store. */
@@ -194,7 +206,7 @@ export class ExperimentTally {
       const exposure = this.exposures.get(key);
       if (!exposure) continue;
       const sums = this.sums[exposure.variant];
-      for (const orderId of exposure.orders) {
+      for (const orderId of exposure.orders ?? []) {
         const order = this.orders.get(orderId)!;
         move(this.sums[order.variant].perOrder, order.value, 0);
         this.sums[order.variant].perOrder.n--;

@@ -30,8 +30,8 @@ function seen(
   recommendationId: string,
   items: string[],
   click: boolean,
+  at = NOW + 60_000,
 ): RawEvent[] {
-  const at = NOW + 60_000;
   const events: RawEvent[] = items.map((itemId) => ({
     eventId: eventId(),
     eventType: 'recommendation_impression',
@@ -78,6 +78,13 @@ async function writerAndReplica() {
     for (const change of relay.splice(0)) await replica.apply(change);
   };
   return { writer, replica, deliver };
+}
+
+/** A user whom the running home experiment's hash puts in another variant than the given one. */
+function userOutside(gu: Gu, variant: string): string {
+  for (let u = 0; ; u++)
+    if (gu.recommend({ userId: `member-${u}`, placement: 'home', n: 3 }).variant !== variant)
+      return `member-${u}`;
 }
 
 describe('Experiments through Gu', () => {
@@ -249,6 +256,44 @@ describe('Experiments through Gu', () => {
     await gu.close();
   });
 
+  test('a shopper exposed on two devices keeps the earlier exposure on signing in, and after a restart', async () => {
+    const { gu, stores, clock } = await trainedShop();
+    const { id } = await gu.experiments.start(HOME_TEST);
+    const home = (shopper: { userId?: string; sessionId?: string }, on = gu) =>
+      on.recommend({ ...shopper, placement: 'home', n: 3 });
+    const sessionId = 'tablet-1';
+    const tablet = home({ sessionId });
+    const userId = userOutside(gu, tablet.variant);
+    const phone = home({ userId });
+    // The tablet's list was seen first (event time), then the phone's; then the shopper signs in on the tablet.
+    await gu.ingest(
+      seen({ sessionId }, tablet.recommendationId, [tablet.items[0].itemId], false, NOW + 60_000),
+    );
+    await gu.ingest(seen({ userId }, phone.recommendationId, [phone.items[0].itemId], true, NOW + 120_000));
+    await gu.ingest([
+      { eventId: eventId(), eventType: 'view', userId, sessionId, itemId: 'a2', timestamp: NOW + 180_000 },
+    ]);
+    await gu.processor.wake();
+    assert.equal(home({ userId }).variant, tablet.variant, "the earlier exposure is the shopper's");
+    const counts = (g: Gu) =>
+      g.experiments.get(id).results.variants.map((v) => [v.name, v.shoppers, v.impressions, v.clicks]);
+    const live = counts(gu);
+    assert.deepEqual(
+      live.find(([name]) => name === tablet.variant),
+      [tablet.variant, 1, 1, 0],
+    );
+    assert.deepEqual(
+      live.find(([name]) => name === phone.variant),
+      [phone.variant, 0, 0, 0],
+    );
+    // A restart recounts from the event store, where the tablet's events are the user's now: the same.
+    await gu.close();
+    const reopened = await Gu.open(stores, { now: () => clock.now, deadlineMs: 10_000 });
+    assert.equal(home({ userId }, reopened).variant, tablet.variant);
+    assert.deepEqual(counts(reopened), live);
+    await reopened.close();
+  });
+
   test('a shopper keeps the variant of their first exposure when they sign in, on the writer and a replica', async () => {
     const { writer, replica, deliver } = await writerAndReplica();
     await writer.experiments.start(HOME_TEST);
@@ -258,9 +303,7 @@ describe('Experiments through Gu', () => {
     // A session and a user whom the hash puts in different variants.
     const sessionId = 'browser-1';
     const first = home({ sessionId });
-    let userId = '';
-    for (let u = 0; !userId; u++)
-      if (home({ userId: `member-${u}` }).variant !== first.variant) userId = `member-${u}`;
+    const userId = userOutside(writer, first.variant);
     const drawn = home({ userId }).variant;
     // Before any exposure is processed the user's own draw stands.
     assert.equal(home({ userId, sessionId }).variant, drawn);

@@ -72,6 +72,7 @@ describe('CatalogIndex shelves', () => {
       },
       { name: 'Drinks', count: 1, children: [] },
     ]);
+    assert.equal(catalog.categoryTree(), catalog.categoryTree(), 'kept while the catalog stays');
     catalog.markUnavailable('a');
     assert.deepEqual(
       catalog.categoryTree()[0].children.map((c) => c.name),

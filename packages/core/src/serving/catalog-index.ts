@@ -2,9 +2,9 @@ import type { Item } from '../domain/items.js';
 
 /** A category of the available catalog: its items at any depth below it, its children largest first. */
 export interface CategoryNode {
-  name: string;
-  count: number;
-  children: CategoryNode[];
+  readonly name: string;
+  readonly count: number;
+  readonly children: readonly CategoryNode[];
 }
 
 interface Branch {
@@ -22,7 +22,8 @@ export class CatalogIndex {
   private byCategory = new Map<string, string[]>();
   /** Available items by category name at any depth ('' = all of them), in catalog order. */
   private shelves = new Map<string, Item[]>();
-  private tree: CategoryNode[] = [];
+  /** Built when first asked for after a change: most catalog writes are followed by no category page. */
+  private tree?: readonly CategoryNode[];
   private dirty = true;
   version = 0;
 
@@ -73,7 +74,7 @@ export class CatalogIndex {
   /** The category tree of the available items, largest first at every level; kept until the catalog changes. */
   categoryTree(): readonly CategoryNode[] {
     if (this.dirty) this.reindex();
-    return this.tree;
+    return (this.tree ??= categoryTree(this.shelves.get('') ?? []));
   }
 
   private changed(): void {
@@ -86,17 +87,10 @@ export class CatalogIndex {
     this.shelves.clear();
     const all: Item[] = [];
     this.shelves.set('', all);
-    const root: Branch = { name: '', count: 0, children: new Map() };
+    this.tree = undefined;
     for (const item of this.items.values()) {
       if (!item.available) continue;
       all.push(item);
-      let branch = root;
-      for (const name of item.categories) {
-        let child = branch.children.get(name);
-        if (!child) branch.children.set(name, (child = { name, count: 0, children: new Map() }));
-        child.count++;
-        branch = child;
-      }
       for (const name of new Set(item.categories)) {
         const shelf = this.shelves.get(name);
         if (shelf) shelf.push(item);
@@ -108,11 +102,25 @@ export class CatalogIndex {
       if (list) list.push(item.itemId);
       else this.byCategory.set(key, [item.itemId]);
     }
-    const sorted = (branches: Map<string, Branch>): CategoryNode[] =>
-      [...branches.values()]
-        .sort((a, b) => b.count - a.count)
-        .map(({ name, count, children }) => ({ name, count, children: sorted(children) }));
-    this.tree = sorted(root.children);
     this.dirty = false;
   }
+}
+
+/** The categories of the items, nested by path, each with its item count; largest first at every level. */
+function categoryTree(items: readonly Item[]): readonly CategoryNode[] {
+  const root: Branch = { name: '', count: 0, children: new Map() };
+  for (const item of items) {
+    let branch = root;
+    for (const name of item.categories) {
+      let child = branch.children.get(name);
+      if (!child) branch.children.set(name, (child = { name, count: 0, children: new Map() }));
+      child.count++;
+      branch = child;
+    }
+  }
+  const sorted = (branches: Map<string, Branch>): CategoryNode[] =>
+    [...branches.values()]
+      .sort((a, b) => b.count - a.count)
+      .map(({ name, count, children }) => ({ name, count, children: sorted(children) }));
+  return sorted(root.children);
 }

@@ -317,67 +317,65 @@ function ExperimentCard({
           </button>
         )}
       </div>
-      {results?.sampleRatio.mismatch && (
+      {results.sampleRatio.mismatch && (
         <p className="alert" data-srm>
           {t('admin.srm', { p: results.sampleRatio.pValue?.toExponential(1) ?? '–' })}
         </p>
       )}
-      {results && (
-        <div className="table-wrap">
-          <table className="table" data-table="experiment">
-            <thead>
-              <tr>
-                <th>{t('admin.variant')}</th>
-                <th className="num">{t('admin.shoppers')}</th>
+      <div className="table-wrap">
+        <table className="table" data-table="experiment">
+          <thead>
+            <tr>
+              <th>{t('admin.variant')}</th>
+              <th className="num">{t('admin.shoppers')}</th>
+              {METRICS.map((m) => (
+                <th key={m.key} className="num">
+                  {t(m.label)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {results.variants.map((v, i) => (
+              <tr key={v.name} data-variant={v.name}>
+                <td>
+                  <strong>{v.name}</strong>
+                  {i === 0 && <span className="pill pill-neutral">{t('admin.control')}</span>}
+                  <div className="muted small">
+                    {v.recipe} · {percent(v.weight / totalWeight)}
+                  </div>
+                  {v.modelVersion && <div className="muted small mono">{v.modelVersion}</div>}
+                </td>
+                <td className="num">{number(v.shoppers)}</td>
                 {METRICS.map((m) => (
-                  <th key={m.key} className="num">
-                    {t(m.label)}
-                  </th>
+                  <td key={m.key} className="num" data-metric={m.key}>
+                    {value(m.key, v)}
+                    {m.key === 'ctr' && (
+                      <div className="muted small">
+                        {number(v.clicks)} / {number(v.impressions)}
+                      </div>
+                    )}
+                    {v.vsControl?.[m.key] && <Lift comparison={v.vsControl[m.key]!} />}
+                  </td>
                 ))}
               </tr>
-            </thead>
-            <tbody>
-              {results.variants.map((v, i) => (
-                <tr key={v.name} data-variant={v.name}>
-                  <td>
-                    <strong>{v.name}</strong>
-                    {i === 0 && <span className="pill pill-neutral">{t('admin.control')}</span>}
-                    <div className="muted small">
-                      {v.recipe} · {percent(v.weight / totalWeight)}
-                    </div>
-                    {v.modelVersion && <div className="muted small mono">{v.modelVersion}</div>}
-                  </td>
-                  <td className="num">{number(v.shoppers)}</td>
-                  {METRICS.map((m) => (
-                    <td key={m.key} className="num" data-metric={m.key}>
-                      {value(m.key, v)}
-                      {m.key === 'ctr' && (
-                        <div className="muted small">
-                          {number(v.clicks)} / {number(v.impressions)}
-                        </div>
-                      )}
-                      {v.vsControl?.[m.key] && <Lift comparison={v.vsControl[m.key]!} />}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Plan results={results} />
-          <p className="muted small">
-            {t('admin.alphaNote', {
-              confidence: percent(results.confidence ?? 0.95),
-              alpha: Number(results.alpha.toPrecision(3)),
-            })}
-          </p>
-        </div>
-      )}
+            ))}
+          </tbody>
+        </table>
+        <Plan results={results} />
+        <p className="muted small">
+          {t('admin.alphaNote', {
+            confidence: percent(results.confidence ?? 0.95),
+            alpha: Number(results.alpha.toPrecision(3)),
+          })}
+        </p>
+      </div>
     </article>
   );
 }
 
 /** How far the test is from the sample it needs to see the planned lift: a meter per metric. */
-function Plan({ results }: { results: NonNullable<Experiment['results']> }) {
+function Plan({ results }: { results: Experiment['results'] }) {
   const { t, number, percent } = useI18n();
   const { plan, variants } = results;
   if (!plan) return null;
