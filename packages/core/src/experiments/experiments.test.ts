@@ -346,6 +346,27 @@ describe('Experiments through Gu', () => {
     await writer.close();
   });
 
+  test("a replica that applied an experiment's first events before learning of it knows them", async () => {
+    const { writer, replica, deliver } = await writerAndReplica();
+    const { id } = await writer.experiments.start(HOME_TEST);
+    // The writer serves a session its first list and the impression is processed by the replica's pass
+    // before the change reaches it (a pass can outrun the relay).
+    const sessionId = 'early-1';
+    const first = writer.recommend({ sessionId, placement: 'home', n: 3 });
+    await writer.ingest(seen({ sessionId }, first.recommendationId, [first.items[0].itemId], true));
+    await writer.processor.wake();
+    await replica.processor.wake();
+    await deliver();
+    assert.deepEqual(replica.experiments.get(id).results, writer.experiments.get(id).results);
+    // Signing in, the shopper is served the session's variant by the replica too.
+    const userId = userOutside(writer, first.variant);
+    const signedIn = { userId, sessionId, placement: 'home' as const, n: 3 };
+    assert.equal(replica.recommend(signedIn).variant, first.variant);
+    assert.equal(writer.recommend(signedIn).variant, first.variant);
+    await replica.close();
+    await writer.close();
+  });
+
   test('a replica serves the variants the writer starts, and stops serving them when told', async () => {
     const { writer, replica, deliver } = await writerAndReplica();
     const { id } = await writer.experiments.start(HOME_TEST);

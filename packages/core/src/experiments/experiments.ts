@@ -65,8 +65,11 @@ export class Experiments {
     private readonly options: ExperimentsOptions,
   ) {}
 
-  /** Reads the experiments from the meta store; running ones start counting afresh (the restart recount refills them). */
-  async load(): Promise<void> {
+  /**
+   * Reads the experiments from the meta store; running ones start counting afresh (the restart recount refills
+   * them). Resolves with the ids of the running experiments this process did not know before.
+   */
+  async load(): Promise<string[]> {
     const all = await this.meta.list<Stored>(PREFIX);
     this.stored = new Map(all.map(([, e]) => [e.id, e]));
     this.running = new Map();
@@ -76,7 +79,9 @@ export class Experiments {
       this.running.set(e.placement, e);
       tallies.set(e.id, this.tallies.get(e.id) ?? new ExperimentTally(e));
     }
+    const added = [...tallies.keys()].filter((id) => !this.tallies.has(id));
     this.tallies = tallies;
+    return added;
   }
 
   /**
@@ -117,6 +122,12 @@ export class Experiments {
    */
   record(e: ShopEvent): void {
     for (const tally of this.tallies.values()) tally.record(e);
+  }
+
+  /** Events already applied, into one running experiment's tally only (one it learnt of late). */
+  replay(id: string, events: readonly ShopEvent[]): void {
+    const tally = this.tallies.get(id);
+    if (tally) for (const e of events) tally.record(e);
   }
 
   erase(shoppers: readonly string[]): void {

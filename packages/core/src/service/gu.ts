@@ -81,7 +81,8 @@ export type GuChange =
   | { kind: 'items'; items: Item[] }
   | { kind: 'unavailable'; itemId: string }
   | { kind: 'filters' }
-  | { kind: 'experiments' }
+  /** Experiments changed; every list of one started now comes after the log's offset `since`. */
+  | { kind: 'experiments'; since: number }
   | { kind: 'models' }
   | { kind: 'erased'; shoppers: string[] };
 
@@ -140,7 +141,7 @@ export class Gu {
       abandoned: () => this.dropExperimentModels(),
       onChange: () => {
         this.dropExperimentModels();
-        this.changed({ kind: 'experiments' });
+        this.changed({ kind: 'experiments', since: this.processor.position });
       },
     });
     const live = () => [...Object.values(this.models), ...this.experimentModels.values()];
@@ -224,7 +225,11 @@ export class Gu {
         this.cache.clear();
         return;
       case 'experiments':
-        await this.experiments.load();
+        // A pass can outrun the change: events this process applied before it knew a new experiment are
+        // replayed into its tally, so that it knows who was exposed, and counts, as the writer does.
+        await this.processor.exclusive(async () => {
+          for (const id of await this.experiments.load()) await this.replayExperiment(id, change.since);
+        });
         return this.syncExperimentModels();
       case 'models':
         await this.syncServing();
@@ -331,6 +336,18 @@ export class Gu {
   }
 
   // ── Experiments ───────────────────────────────────────────────────────────────────────────────────────
+
+  /** The log after offset `since`, up to the processor's position, into one experiment's tally. */
+  private async replayExperiment(id: string, since: number): Promise<void> {
+    for (let after = since; after < this.processor.position;) {
+      const batch = (await this.stores.log.read(after, 5000)).filter(
+        (e) => e.offset <= this.processor.position,
+      );
+      if (!batch.length) return;
+      this.experiments.replay(id, batch);
+      after = batch[batch.length - 1].offset;
+    }
+  }
 
   /** A new experiment's model versions must exist, be of their variant's recipe, and load. */
   private async prepareExperiment(e: Experiment): Promise<void> {
