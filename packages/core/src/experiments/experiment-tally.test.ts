@@ -84,6 +84,7 @@ describe('ExperimentTally', () => {
           });
         const t = truth.get(key)!;
         if (t.variant === variant) {
+          t.since = Math.min(t.since, timestamp);
           if (click) t.clicks++;
           else t.impressions++;
         }
@@ -92,9 +93,13 @@ describe('ExperimentTally', () => {
         const quantity = 1 + Math.floor(next() * 3);
         // Order ids are the shop's: a session that signed in and browses anonymously again places new ones.
         const orderId = `${key}-${generation.get(key) ?? 0}-o${Math.floor(next() * 3)}`;
-        tally.record(event({ ...shopper, eventType: 'purchase', itemId: 'x', price, quantity, orderId }));
+        const timestamp = 2000 + Math.floor(next() * 1000);
+        tally.record(
+          event({ ...shopper, eventType: 'purchase', itemId: 'x', price, quantity, orderId, timestamp }),
+        );
         const t = truth.get(key);
-        if (t) {
+        // A purchase counts from the shopper's first exposure on, by event time.
+        if (t && timestamp >= t.since) {
           t.revenue += price * quantity;
           t.purchased = true;
           t.orders.set(orderId, (t.orders.get(orderId) ?? 0) + price * quantity);

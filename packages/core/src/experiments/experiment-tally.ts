@@ -105,10 +105,11 @@ function move(m: Moments, before: number, after: number): void {
  * An experiment's figures, counted from the event stream. A shopper belongs to the variant of their first
  * impression or click (by event time, when a session exposed on one device signs in as a user exposed on
  * another); their impressions and clicks of that variant's lists count for its CTR (lists of another variant
- * count nowhere: served before their first exposure was processed, or on the device whose exposure lost), and their purchases
- * after it count for that variant's conversion, order value and revenue, whether or not the purchase came
- * through a recommendation (the business outcome is the whole shop's, not the widget's). Each variant keeps
- * running sums, so that the figures cost the same to read at a hundred shoppers as at a million.
+ * count nowhere: served before their first exposure was processed, or on the device whose exposure lost), and
+ * their purchases after it (by event time) count for that variant's conversion, order value and revenue,
+ * whether or not the purchase came through a recommendation (the business outcome is the whole shop's, not
+ * the widget's). Each variant keeps running sums, so that the figures cost the same to read at a hundred
+ * shoppers as at a million.
  */
 export class ExperimentTally {
   private readonly variantIndex: Map<string, number>;
@@ -141,6 +142,7 @@ export class ExperimentTally {
         this.sums[variant].ctr.n++;
       }
       if (exposure.variant !== variant) return;
+      if (e.timestamp < exposure.since) exposure.since = e.timestamp;
       const ctr = this.sums[variant].ctr;
       if (e.eventType === 'recommendation_impression') {
         ctr.sumY++;
@@ -157,7 +159,9 @@ export class ExperimentTally {
     }
     if (e.eventType !== 'purchase') return;
     const exposure = this.exposures.get(key);
-    if (!exposure) return;
+    // Before the exposure by event time: the restart recount, which replays the event store in event time,
+    // would not count it either, so the figures do not move with a restart.
+    if (!exposure || e.timestamp < exposure.since) return;
     const sums = this.sums[exposure.variant];
     // Accepted before prices had a bound (validation.ts), such a line would make the sums infinite.
     if (!((e.price ?? 0) <= MAX_PRICE)) return;

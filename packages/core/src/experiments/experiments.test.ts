@@ -273,18 +273,26 @@ describe('Experiments through Gu', () => {
     await gu.ingest([
       { eventId: eventId(), eventType: 'view', userId, sessionId, itemId: 'a2', timestamp: NOW + 180_000 },
     ]);
+    // Purchases arrive after the exposures, one stamped before the first of them by a clock that runs behind.
+    await gu.ingest([
+      { ...purchase(userId, 'order-early', 'a1', 70_000), timestamp: NOW + 30_000 },
+      { ...purchase(userId, 'order-late', 'a2', 90_000), timestamp: NOW + 240_000 },
+    ]);
     await gu.processor.wake();
     assert.equal(home({ userId }).variant, tablet.variant, "the earlier exposure is the shopper's");
     const counts = (g: Gu) =>
-      g.experiments.get(id).results.variants.map((v) => [v.name, v.shoppers, v.impressions, v.clicks]);
+      g.experiments
+        .get(id)
+        .results.variants.map((v) => [v.name, v.shoppers, v.impressions, v.clicks, v.orders, v.revenue]);
     const live = counts(gu);
     assert.deepEqual(
       live.find(([name]) => name === tablet.variant),
-      [tablet.variant, 1, 1, 0],
+      [tablet.variant, 1, 1, 0, 1, 90_000],
+      'only the purchase after the exposure, by event time',
     );
     assert.deepEqual(
       live.find(([name]) => name === phone.variant),
-      [phone.variant, 0, 0, 0],
+      [phone.variant, 0, 0, 0, 0, 0],
     );
     // A restart recounts from the event store, where the tablet's events are the user's now: the same.
     await gu.close();
