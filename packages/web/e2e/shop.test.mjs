@@ -289,6 +289,7 @@ describe('storefront and dashboard in Chromium', { skip, timeout: 120_000 }, () 
       },
     );
     assert.equal((await started.json()).minimumLift, 0.05, 'planned for the lift the form asked');
+    assert.match(await card.locator('[data-minimum-lift]').textContent(), /tìm mức tăng từ 5\s?%/);
     assert.deepEqual(
       await card.locator('tr[data-variant]').evaluateAll((rows) => rows.map((r) => r.dataset.variant)),
       ['bestsellers', 'personalized'],

@@ -305,6 +305,9 @@ function ExperimentCard({
           {e.stoppedAt
             ? t('admin.between', { start: dateTime(e.startedAt), stop: dateTime(e.stoppedAt) })
             : t('admin.since', { start: dateTime(e.startedAt) })}
+          {e.minimumLift !== undefined && (
+            <span data-minimum-lift> · {t('admin.seeking', { lift: percent(e.minimumLift) })}</span>
+          )}
         </span>
         <span className="grow" />
         {running ? (
