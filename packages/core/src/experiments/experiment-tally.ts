@@ -53,9 +53,9 @@ export interface ExperimentResults {
   /** Chi-square test of the shoppers' split against the weights. */
   sampleRatio: { pValue: number | null; mismatch: boolean };
   /**
-   * How long to run: the shoppers each variant needs for a lift of minimumLift (the experiment's) over the control's conversion
-   * or CTR to show with the given power at alpha; null while the control has no rate to plan from. Judging
-   * before then (peeking) mostly finds noise.
+   * How long to run: the shoppers each variant needs for a lift of minimumLift (the experiment's) over the
+   * control's conversion or CTR to show with the given power at alpha; null while the control has no rate to
+   * plan from. Judging before then (peeking) mostly finds noise.
    */
   plan: {
     minimumLift: number;
@@ -162,9 +162,9 @@ export class ExperimentTally {
     // Before the exposure by event time: the restart recount, which replays the event store in event time,
     // would not count it either, so the figures do not move with a restart.
     if (!exposure || e.timestamp < exposure.since) return;
-    const sums = this.sums[exposure.variant];
     // Accepted before prices had a bound (validation.ts), such a line would make the sums infinite.
     if (!((e.price ?? 0) <= MAX_PRICE)) return;
+    const sums = this.sums[exposure.variant];
     const value = (e.price ?? 0) * (e.quantity ?? 1);
     move(sums.perShopper, exposure.revenue, exposure.revenue + value);
     exposure.revenue += value;

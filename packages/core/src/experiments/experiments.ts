@@ -86,9 +86,10 @@ export class Experiments {
 
   /**
    * The variant a shopper is served on a placement; undefined when no experiment runs there. A shopper already
-   * exposed keeps their variant: the user's, else their session's, so that signing in mid-test changes
-   * nothing (the session's exposure becomes the user's as the sign-in is processed); else it is drawn by hash
-   * of the user, or of the session while they are anonymous.
+   * exposed keeps their variant: the user's, else their session's, so that signing in mid-test keeps the
+   * session's (it becomes the user's as the sign-in is processed, unless the user was exposed earlier on
+   * another device: ExperimentTally.merge); else it is drawn by hash of the user, or of the session while
+   * they are anonymous.
    */
   arm(placement: Placement, shopper: { userId?: string; sessionId?: string }): Arm | undefined {
     const experiment = this.running.get(placement);

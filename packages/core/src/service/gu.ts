@@ -339,14 +339,7 @@ export class Gu {
 
   /** The log after offset `since`, up to the processor's position, into one experiment's tally. */
   private async replayExperiment(id: string, since: number): Promise<void> {
-    for (let after = since; after < this.processor.position;) {
-      const batch = (await this.stores.log.read(after, 5000)).filter(
-        (e) => e.offset <= this.processor.position,
-      );
-      if (!batch.length) return;
-      this.experiments.replay(id, batch);
-      after = batch[batch.length - 1].offset;
-    }
+    for await (const batch of this.appliedSince(since)) this.experiments.replay(id, batch);
   }
 
   /** A new experiment's model versions must exist, be of their variant's recipe, and load. */
@@ -493,20 +486,32 @@ export class Gu {
     if (!version) throw new GuError('UNKNOWN_MODEL', `no model version ${id}`);
     const live = new LiveModel(version, await this.stores.models.blob(id));
     const recent = new Map<string, string[]>();
-    while (live.appliedOffset < this.processor.position) {
-      const batch = await this.stores.log.read(live.appliedOffset, 5000);
-      const upTo = batch.filter((e) => e.offset <= this.processor.position);
-      if (!upTo.length) break;
-      live.update(upTo, (e) => {
+    for await (const batch of this.appliedSince(live.appliedOffset)) {
+      live.update(batch, (e) => {
         const key = shopperKey(e);
         const before = recent.get(key) ?? [];
         if (e.itemId && EventCode[e.eventType] !== EventCode.remove_from_cart)
           recent.set(key, [...before, e.itemId].slice(-30));
         return before;
       });
-      live.appliedOffset = upTo[upTo.length - 1].offset;
+      live.appliedOffset = batch[batch.length - 1].offset;
     }
     return live;
+  }
+
+  /**
+   * The log after offset `after`, in batches, up to the processor's position: what this process has applied
+   * already, for what joins late (a model version loading, an experiment learnt of after its first events).
+   */
+  private async *appliedSince(after: number): AsyncGenerator<LoggedEvent[]> {
+    while (after < this.processor.position) {
+      const batch = (await this.stores.log.read(after, 5000)).filter(
+        (e) => e.offset <= this.processor.position,
+      );
+      if (!batch.length) return;
+      yield batch;
+      after = batch[batch.length - 1].offset;
+    }
   }
 
   /**
