@@ -1,8 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { solveSide } from './half-step.js';
-import { gramianPart } from './linear-algebra.js';
+import { alsKernels } from './kernels.js';
 import type { Csr } from './matrix.js';
-import { projectRows } from './woodbury.js';
 
 /** Worker side of parallel ALS: solves a range of rows in place in the shared factor matrices. */
 export interface AlsWorkerData {
@@ -15,6 +13,8 @@ export interface AlsWorkerData {
   cgSteps: number;
   /** B⁻¹ y_r for every row of a fixed side whose other side's half-steps use the identity (woodbury.ts). */
   projections: Partial<Record<Side, Float32Array>>;
+  /** The WebAssembly memory every array above lives in, when the kernels of kernels.wat run them. */
+  memory?: WebAssembly.Memory;
 }
 export type Side = 'users' | 'items';
 /** Solve a range of rows of one side, sum a range of rows of one side's Gramian, or project a range of rows. */
@@ -23,10 +23,10 @@ export type AlsTask =
   | { kind: 'gramian'; side: Side; start: number; end: number }
   | { kind: 'project'; side: Side; start: number; end: number; bInverse: Float64Array };
 
-const d = workerData as AlsWorkerData;
+const kernels = alsKernels(workerData as AlsWorkerData);
 parentPort!.on('message', (t: AlsTask) => {
-  if (t.kind === 'gramian') return parentPort!.postMessage(gramianPart(d[t.side], t.start, t.end, d.k));
-  if (t.kind === 'project') projectRows(d[t.side], t.bInverse, d.k, d.projections[t.side]!, t.start, t.end);
-  else solveSide(d, t.side, t.yty, t.start, t.end);
+  if (t.kind === 'gramian') return parentPort!.postMessage(kernels.gramian(t.side, t.start, t.end));
+  if (t.kind === 'project') kernels.project(t.side, t.bInverse, t.start, t.end);
+  else kernels.solve(t.side, t.yty, t.start, t.end);
   parentPort!.postMessage(true);
 });

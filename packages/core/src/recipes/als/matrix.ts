@@ -65,6 +65,16 @@ export function transpose(m: Csr, shared = false): Csr {
   return csrFromTriples(m.cols, m.rows, m.idx, rowOf, m.val, shared);
 }
 
+/** The matrix in SharedArrayBuffers, for worker threads. */
+export function sharedCopy(m: Csr): Csr {
+  return {
+    ...m,
+    ptr: copy(m.ptr, Int32Array, true),
+    idx: copy(m.idx, Int32Array, true),
+    val: copy(m.val, Float32Array, true),
+  };
+}
+
 type Ctor<T> = { new (buffer: ArrayBufferLike): T; new (n: number): T; BYTES_PER_ELEMENT: number };
 
 function copy<T extends Int32Array | Float32Array>(src: T, C: Ctor<T>, shared: boolean): T {

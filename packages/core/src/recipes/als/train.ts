@@ -1,10 +1,10 @@
 import { balancedRanges, WorkerPool } from '../../parallel/pool.js';
 import { mulberry32 } from '../random.js';
 import type { AlsTask, AlsWorkerData, Side } from './als-worker.js';
-import { solveSide } from './half-step.js';
-import { finishGramian, gramianPart, inverse } from './linear-algebra.js';
-import { transpose, type Csr } from './matrix.js';
-import { projectRows, woodburyPays } from './woodbury.js';
+import { alsKernels, csrBytes, WasmArena } from './kernels.js';
+import { finishGramian, inverse } from './linear-algebra.js';
+import { sharedCopy, transpose, type Csr } from './matrix.js';
+import { woodburyPays } from './woodbury.js';
 
 /** Row ranges the Gramian is summed over (a fixed number, so results do not depend on the threads). */
 const GRAMIAN_PARTS = 8;
@@ -38,17 +38,41 @@ export async function trainAls(
 ): Promise<AlsFactors> {
   const k = p.factors;
   const shared = threads > 1;
+  let itemUsers = transpose(userItems);
+  // Decided once: it depends on the rows' lengths alone. Keyed by the fixed side that is projected.
+  const projectItems = woodburyPays(userItems, userItems.cols, k, p.cgSteps);
+  const projectUsers = woodburyPays(itemUsers, itemUsers.cols, k, p.cgSteps);
+  const [usersBytes, itemsBytes] = [userItems.rows * k * 4, userItems.cols * k * 4];
+  // Everything the kernels read or write, in WebAssembly's memory when they can take it (kernels.ts).
+  const arena = WasmArena.for(
+    k,
+    [
+      usersBytes,
+      itemsBytes,
+      projectItems ? itemsBytes : 0,
+      projectUsers ? usersBytes : 0,
+      ...csrBytes(userItems),
+      ...csrBytes(itemUsers),
+    ],
+    threads,
+  );
   const alloc = (n: number) =>
-    shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
+    arena
+      ? arena.alloc(Float32Array, n)
+      : shared
+        ? new Float32Array(new SharedArrayBuffer(n * 4))
+        : new Float32Array(n);
   const users = alloc(userItems.rows * k);
   const items = alloc(userItems.cols * k);
   const random = mulberry32(p.seed);
   for (let i = 0; i < items.length; i++) items[i] = (random() - 0.5) * 0.02;
-  const itemUsers = transpose(userItems, shared);
-  // Decided once: it depends on the rows' lengths alone. Keyed by the fixed side that is projected.
   const projections: AlsWorkerData['projections'] = {};
-  if (woodburyPays(userItems, userItems.cols, k, p.cgSteps)) projections.items = alloc(items.length);
-  if (woodburyPays(itemUsers, itemUsers.cols, k, p.cgSteps)) projections.users = alloc(users.length);
+  if (projectItems) projections.items = alloc(items.length);
+  if (projectUsers) projections.users = alloc(users.length);
+  if (arena) {
+    userItems = arena.csr(userItems);
+    itemUsers = arena.csr(itemUsers);
+  } else if (shared) itemUsers = sharedCopy(itemUsers);
 
   const data: AlsWorkerData = {
     users,
@@ -59,6 +83,7 @@ export async function trainAls(
     alpha: p.alpha,
     cgSteps: p.cgSteps,
     projections,
+    memory: arena?.memory,
   };
   const pool = shared
     ? new WorkerPool<AlsTask, boolean | Float64Array>(
@@ -67,6 +92,7 @@ export async function trainAls(
         data,
       )
     : undefined;
+  const local = pool ? undefined : alsKernels(data);
   const userRanges = balancedRanges(userItems.ptr, threads * 4);
   const itemRanges = balancedRanges(itemUsers.ptr, threads * 4);
   /**
@@ -74,8 +100,8 @@ export async function trainAls(
    * threads when there are several: the same ranges either way, so the factors do not depend on the threads.
    */
   const fixedGramian = async (fixed: 'users' | 'items'): Promise<Float64Array> => {
-    const y = fixed === 'users' ? users : items;
-    const tasks = evenRanges(y.length / k, GRAMIAN_PARTS).map(([start, end]) => ({
+    const rows = fixed === 'users' ? userItems.rows : userItems.cols;
+    const tasks = evenRanges(rows, GRAMIAN_PARTS).map(([start, end]) => ({
       kind: 'gramian' as const,
       side: fixed,
       start,
@@ -83,14 +109,14 @@ export async function trainAls(
     }));
     const parts = pool
       ? ((await pool.run(tasks)) as Float64Array[])
-      : tasks.map((t) => gramianPart(y, t.start, t.end, k));
+      : tasks.map((t) => local!.gramian(t.side, t.start, t.end));
     return finishGramian(parts, k, p.regularization);
   };
   /** z_r = (YᵀY + λI)⁻¹ y_r for every row of the fixed side, on the worker threads when there are several. */
   const project = async (fixed: Side, yty: Float64Array): Promise<void> => {
     const bInverse = inverse(yty, k);
     const rows = data[fixed].length / k;
-    if (!pool) return projectRows(data[fixed], bInverse, k, projections[fixed]!, 0, rows);
+    if (!pool) return local!.project(fixed, bInverse, 0, rows);
     await pool.run(
       evenRanges(rows, threads * 4).map(([start, end]) => ({
         kind: 'project' as const,
@@ -109,7 +135,7 @@ export async function trainAls(
         if (projections[fixed]) await project(fixed, yty);
         const ranges = side === 'users' ? userRanges : itemRanges;
         if (pool) await pool.run(ranges.map(([start, end]) => ({ kind: 'solve', side, start, end, yty })));
-        else solveSide(data, side, yty, 0, side === 'users' ? userItems.rows : itemUsers.rows);
+        else local!.solve(side, yty, 0, side === 'users' ? userItems.rows : itemUsers.rows);
       }
       onIteration?.(it + 1, p.iterations);
     }
