@@ -18,7 +18,7 @@ for (const pkg of readdirSync('packages')) {
   if (!statSync(src, { throwIfNoEntry: false })?.isDirectory()) continue;
   for (const file of files(src)) {
     const module = wabt.parseWat(file, readFileSync(file, 'utf8'), { simd: true, threads: true });
-    const { buffer } = module.toBinary({});
+    const { buffer } = module.toBinary({ write_debug_names: true });
     // Validated where it matters: WebAssembly.Module validates the binary with the engine's own features.
     new WebAssembly.Module(buffer);
     module.destroy();

@@ -1,3 +1,5 @@
+import { bestCandidates } from './top-k.js';
+
 /**
  * Item-item co-occurrence counting, the kernel behind "also viewed" and "bought together".
  *
@@ -52,6 +54,7 @@ export function countCoOccurrences(groups: Groups, numItems: number, o: CoOccurr
   const decay = Float64Array.from({ length: o.window + 1 }, (_, d) => o.distanceDecay ** Math.max(0, d - 1));
   const normJ = Float64Array.from(occurrences, (n) => (n > 0 ? n ** (1 - o.alpha) : 1));
   const acc = new Float64Array(numItems);
+  const key = new Float64Array(numItems);
   const touched = new Int32Array(numItems);
   const outPtr = new Int32Array(numItems + 1);
   const outNeighbors: number[] = [];
@@ -74,8 +77,10 @@ export function countCoOccurrences(groups: Groups, numItems: number, o: CoOccurr
         acc[j] += w;
       }
     }
-    // Keep the maxNeighbors best by C_ij / N_j^(1−α), which orders j as sim(i, j) does for a fixed i.
-    const chosen = bestBy(touched.subarray(0, nTouched), (j) => acc[j] / normJ[j], o.maxNeighbors);
+    // Keep the maxNeighbors best by C_ij / N_j^(1−α), which orders j as sim(i, j) does for a fixed i. A sort
+    // of every touched item by a key function was three quarters of fitting on a million shoppers.
+    for (let t = 0; t < nTouched; t++) key[touched[t]] = acc[touched[t]] / normJ[touched[t]];
+    const chosen = bestCandidates(key, touched.subarray(0, nTouched), o.maxNeighbors);
     for (const j of chosen) {
       outNeighbors.push(j);
       outCounts.push(acc[j]);
@@ -89,10 +94,4 @@ export function countCoOccurrences(groups: Groups, numItems: number, o: CoOccurr
     counts: Float32Array.from(outCounts),
     occurrences,
   };
-}
-
-/** The m members of candidates with the highest key, best first (sorts only when there are more than m). */
-function bestBy(candidates: Int32Array, key: (j: number) => number, m: number): Int32Array {
-  const sorted = Int32Array.from(candidates).sort((a, b) => key(b) - key(a) || a - b);
-  return sorted.subarray(0, Math.min(m, sorted.length));
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { topK } from './top-k.js';
+import { bestCandidates, topK } from './top-k.js';
+import { mulberry32 } from './random.js';
 
 test('topK returns the best n in order, skipping excluded items, ties to the lower index', () => {
   const scores = Float32Array.from([0.5, 3, -Infinity, 3, 1, 2]);
@@ -61,4 +62,22 @@ test('topK agrees with a full sort when scores tie, for every size of list', () 
       expected.slice(0, n),
       `n = ${n}`,
     );
+});
+
+test('bestCandidates keeps what a full sort of the candidates by float64 key keeps, ties to the lower index', () => {
+  const next = mulberry32(11);
+  for (const [items, candidates, n] of [
+    [1000, 600, 100],
+    [1000, 80, 100],
+    [50, 50, 7],
+    [10, 0, 3],
+  ]) {
+    // Keys from a few values, so that many tie, and differences float32 would round away.
+    const keys = Float64Array.from({ length: items }, () => 1 + Math.floor(next() * 20) * 1e-9);
+    const chosen = Int32Array.from({ length: candidates }, () => Math.floor(next() * items)).filter(
+      (v, i, all) => all.indexOf(v) === i,
+    );
+    const sorted = [...chosen].sort((a, b) => keys[b] - keys[a] || a - b).slice(0, n);
+    assert.deepEqual([...bestCandidates(keys, chosen, n)], sorted);
+  }
 });

@@ -14,7 +14,7 @@ const worse = (sa: number, ia: number, sb: number, ib: number) => sa < sb || (sa
  * it allocates nothing per candidate: no closures, and swaps through locals rather than array destructuring.
  */
 export function topK(scores: Float32Array, n: number, candidates?: Int32Array, stride = 1): ScoredItem[] {
-  const heap = new MinHeap(n);
+  const heap = new MinHeap(n, new Float32Array(n));
   if (candidates)
     for (let k = 0; k < candidates.length; k++) heap.offer(candidates[k], scores[candidates[k] * stride]);
   else for (let item = 0; item * stride < scores.length; item++) heap.offer(item, scores[item * stride]);
@@ -23,15 +23,27 @@ export function topK(scores: Float32Array, n: number, candidates?: Int32Array, s
   return out.sort((a, b) => b.score - a.score || a.item - b.item);
 }
 
+/**
+ * The n candidates with the highest keys (float64, as training computes them), best first, ties to the lower
+ * index: what sorting them all and keeping n gives, in O(m log n) for m candidates.
+ */
+export function bestCandidates(keys: Float64Array, candidates: Int32Array, n: number): Int32Array {
+  const heap = new MinHeap(n, new Float64Array(n));
+  for (let k = 0; k < candidates.length; k++) heap.offer(candidates[k], keys[candidates[k]]);
+  return heap.items.slice(0, heap.size).sort((a, b) => keys[b] - keys[a] || a - b);
+}
+
 /** The n best (score, item) pairs offered so far, the worst of them at the root. */
 class MinHeap {
   readonly items: Int32Array;
-  readonly scores: Float32Array;
   size = 0;
 
-  constructor(private readonly n: number) {
+  /** scores: room for n scores, in the precision the caller ranks by. */
+  constructor(
+    private readonly n: number,
+    readonly scores: Float32Array | Float64Array,
+  ) {
     this.items = new Int32Array(n);
-    this.scores = new Float32Array(n);
   }
 
   offer(item: number, s: number): void {

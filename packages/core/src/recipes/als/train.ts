@@ -28,7 +28,8 @@ export interface AlsFactors {
  * Implicit ALS: alternately solve all user rows with item factors fixed, then all item rows with user factors
  * fixed. Rows are independent within a half-step, so they are split across worker threads that write into
  * shared factor matrices. A side whose rows are mostly short (shoppers with a few events) is solved exactly by
- * the Woodbury identity, which needs the fixed side projected first (woodbury.ts).
+ * the Woodbury identity, which needs the fixed side projected first (woodbury.ts). The loops run in WebAssembly
+ * (kernels.wat) over one memory all threads share, unless it cannot hold the data (kernels.ts).
  */
 export async function trainAls(
   userItems: Csr,
