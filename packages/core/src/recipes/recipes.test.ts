@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { InteractionsBuilder } from '../data/interactions.js';
 import { EventCode } from '../domain/events.js';
 import { item, tribes } from './fixtures.test-util.js';
 import { queryOf, type Query } from './query.js';
@@ -144,4 +145,31 @@ test('user-personalization folds in a brand-new shopper from their first events'
     forB.every((s) => tribe(s.item) === 'B'),
     'a new tribe-B shopper gets B items',
   );
+});
+
+test('trending sums the same in any order of events, over two years that re-anchor its sums', async () => {
+  const day = 86_400_000;
+  const start = Date.UTC(2024, 0, 1);
+  const events = Array.from({ length: 3000 }, (_, k) => ({
+    user: `u${k % 50}`,
+    // Item c rises in the last week; a and b sell steadily through the two years.
+    item: k >= 2900 ? 'c' : k % 3 === 0 ? 'a' : 'b',
+    time: k >= 2900 ? start + 730 * day - (3000 - k) * 3_600_000 : start + Math.floor((k / 2900) * 723 * day),
+  }));
+  const scores = async (order: typeof events) => {
+    const builder = new InteractionsBuilder();
+    for (const id of ['a', 'b', 'c']) builder.items.intern(id);
+    for (const e of order) builder.add(e.user, e.item, e.time, EventCode.view);
+    const recipe = createRecipe('trending');
+    await recipe.fit(builder.build());
+    const out = new Float32Array(3);
+    recipe.scoreInto(queryOf(-1, []), out);
+    return out;
+  };
+  const inTime = await scores(events);
+  const reversed = await scores([...events].reverse());
+  const shuffled = await scores([...events].sort((x, y) => ((x.time * 7919) % 13) - ((y.time * 7919) % 13)));
+  for (const other of [reversed, shuffled])
+    for (let i = 0; i < 3; i++) assert.ok(Math.abs(other[i] - inTime[i]) <= 1e-6 * Math.abs(inTime[i]));
+  assert.ok(inTime[2] > inTime[0] && inTime[2] > inTime[1], 'the rising item leads');
 });

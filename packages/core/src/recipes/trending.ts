@@ -53,8 +53,11 @@ export class TrendingRecipe extends ScoringRecipe {
     this.anchor = data.time.length ? data.time.reduce((a, b) => Math.min(a, b)) : 0;
     this.newest = this.anchor;
     const weights = weightsByCode(this.params.eventWeights);
-    const rows = Array.from(data.time.keys()).sort((a, b) => data.time[a] - data.time[b]);
-    for (const row of rows) this.add(data.item[row], weights[data.type[row]], data.time[row]);
+    // In the rows' own order: a sum does not depend on the order of its events (add re-anchors as a later
+    // one needs it, and an earlier one adds with a negative exponent). Sorting 10M rows by time through a
+    // comparator took 10–20 s.
+    for (let row = 0; row < data.time.length; row++)
+      this.add(data.item[row], weights[data.type[row]], data.time[row]);
   }
 
   private add(item: number, weight: number, time: number): void {

@@ -59,6 +59,27 @@ test('CSR merges duplicate pairs and transposes', () => {
   assert.deepEqual([...t.idx], [1, 0, 0]);
 });
 
+test('CSR of random triples: rows in column order, duplicates summed in the order given', () => {
+  const next = mulberry32(21);
+  const [rows, cols, n] = [40, 30, 2000];
+  const r = Array.from({ length: n }, () => Math.floor(next() * rows));
+  const c = Array.from({ length: n }, () => Math.floor(next() * cols));
+  const v = Array.from({ length: n }, () => (next() < 0.1 ? 0 : next() * 3));
+  const m = csrFromTriples(rows, cols, r, c, v);
+  for (let row = 0; row < rows; row++) {
+    // Reference: the row's positive entries, summed per column in input order as float32 sums them.
+    const sums = new Map<number, number>();
+    for (let i = 0; i < n; i++)
+      if (r[i] === row && v[i] > 0) sums.set(c[i], Math.fround((sums.get(c[i]) ?? 0) + Math.fround(v[i])));
+    const expected = [...sums].sort((a, b) => a[0] - b[0]);
+    const got = Array.from({ length: m.ptr[row + 1] - m.ptr[row] }, (_, k) => [
+      m.idx[m.ptr[row] + k],
+      m.val[m.ptr[row] + k],
+    ]);
+    assert.deepEqual(got, expected);
+  }
+});
+
 test('conjugate gradient converges to the exact least-squares solution', () => {
   const k = 6;
   const { m, y } = randomMatrix(20, 15, k, 3);

@@ -10,7 +10,13 @@ export interface Csr {
   val: Float32Array;
 }
 
-/** Builds a CSR from (row, col, value) triples, summing duplicates. Buffers are shared when asked, for workers. */
+/** Rows up to this long are put in column order by insertion; longer ones by a sort of their positions. */
+const INSERTION_SORT_MAX = 32;
+
+/**
+ * Builds a CSR from (row, col, value) triples, summing duplicates (in the order given). Buffers are shared when
+ * asked, for workers.
+ */
 export function csrFromTriples(
   rows: number,
   cols: number,
@@ -32,20 +38,20 @@ export function csrFromTriples(
     idx[at] = c[i];
     val[at] = v[i];
   }
-  // Sort each row by column and merge duplicate columns.
+  // Each row in column order (stably: duplicates stay in input order), then duplicate columns merged,
+  // compacting in place (what is written never passes what is read).
   const ptr = new Int32Array(rows + 1);
   let out = 0;
   for (let row = 0; row < rows; row++) {
     const start = count[row];
     const end = count[row + 1];
-    const order = Array.from({ length: end - start }, (_, k) => start + k).sort((a, b) => idx[a] - idx[b]);
-    const cols_ = order.map((k) => idx[k]);
-    const vals = order.map((k) => val[k]);
-    for (let k = 0; k < cols_.length; k++) {
-      if (k > 0 && cols_[k] === cols_[k - 1]) val[out - 1] += vals[k];
+    if (end - start <= INSERTION_SORT_MAX) insertionSort(idx, val, start, end);
+    else sortByColumn(idx, val, start, end);
+    for (let k = start; k < end; k++) {
+      if (k > start && idx[k] === idx[out - 1]) val[out - 1] += val[k];
       else {
-        idx[out] = cols_[k];
-        val[out++] = vals[k];
+        idx[out] = idx[k];
+        val[out++] = val[k];
       }
     }
     ptr[row + 1] = out;
@@ -59,10 +65,54 @@ export function csrFromTriples(
   };
 }
 
+/** Stable: an entry moves left past larger columns only. A shopper's row of ~8 items allocates nothing. */
+function insertionSort(idx: Int32Array, val: Float32Array, start: number, end: number): void {
+  for (let k = start + 1; k < end; k++) {
+    const column = idx[k];
+    const value = val[k];
+    let j = k;
+    for (; j > start && idx[j - 1] > column; j--) {
+      idx[j] = idx[j - 1];
+      val[j] = val[j - 1];
+    }
+    idx[j] = column;
+    val[j] = value;
+  }
+}
+
+/** Stable (Array.prototype.sort is), for long rows. */
+function sortByColumn(idx: Int32Array, val: Float32Array, start: number, end: number): void {
+  const order = Array.from({ length: end - start }, (_, k) => start + k).sort((a, b) => idx[a] - idx[b]);
+  const columns = order.map((k) => idx[k]);
+  const values = order.map((k) => val[k]);
+  idx.set(columns, start);
+  val.set(values, start);
+}
+
+/**
+ * The transpose, in O(nonzeros): walking m's rows in order appends to each column's list in row order, so the
+ * result's rows come out sorted, and m has no duplicates to merge.
+ */
 export function transpose(m: Csr, shared = false): Csr {
-  const rowOf = new Int32Array(m.idx.length);
-  for (let r = 0; r < m.rows; r++) rowOf.fill(r, m.ptr[r], m.ptr[r + 1]);
-  return csrFromTriples(m.cols, m.rows, m.idx, rowOf, m.val, shared);
+  const ptr = new Int32Array(m.cols + 1);
+  for (let k = 0; k < m.idx.length; k++) ptr[m.idx[k] + 1]++;
+  for (let j = 0; j < m.cols; j++) ptr[j + 1] += ptr[j];
+  const fill = ptr.slice(0, m.cols);
+  const idx = new Int32Array(m.idx.length);
+  const val = new Float32Array(m.idx.length);
+  for (let row = 0; row < m.rows; row++)
+    for (let k = m.ptr[row]; k < m.ptr[row + 1]; k++) {
+      const at = fill[m.idx[k]]++;
+      idx[at] = row;
+      val[at] = m.val[k];
+    }
+  return {
+    rows: m.cols,
+    cols: m.rows,
+    ptr: copy(ptr, Int32Array, shared),
+    idx: copy(idx, Int32Array, shared),
+    val: copy(val, Float32Array, shared),
+  };
 }
 
 /** The matrix in SharedArrayBuffers, for worker threads. */
