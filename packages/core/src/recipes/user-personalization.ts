@@ -2,7 +2,9 @@ import { DEFAULT_EVENT_WEIGHTS, type EventType, weightsByCode } from '../domain/
 import type { Interactions } from '../data/interactions.js';
 import { numItems, numUsers } from '../data/interactions.js';
 import { defaultThreads } from '../parallel/pool.js';
-import { choleskySolve, gramian } from './als/linear-algebra.js';
+import { FactorScoring } from './als/factor-scoring.js';
+import { factorGramian } from './als/kernels.js';
+import { choleskySolve } from './als/linear-algebra.js';
 import { solveRowsCg } from './als/cg.js';
 import { csrFromTriples, type Csr } from './als/matrix.js';
 import { trainAls, type AlsParams } from './als/train.js';
@@ -71,6 +73,8 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
   private scratch: Float32Array = new Float32Array(0);
   private marks: Uint8Array = new Uint8Array(0);
   private sparseVotes = new SparseScores(0);
+  /** The fold-in and the affinities in WebAssembly, unless k is odd. */
+  private scoring?: FactorScoring;
 
   constructor(params: Partial<UserPersonalizationParams> = {}) {
     super();
@@ -105,15 +109,16 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
 
   private setItems(items: Float32Array): void {
     const k = this.params.factors;
-    this.items = items;
     const n = items.length / k;
+    this.yty = factorGramian(items, n, k, this.params.regularization);
+    this.scoring = FactorScoring.for(items, this.yty, k);
+    this.items = this.scoring?.items ?? items;
     this.itemNorms = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       let s = 0;
       for (let f = 0; f < k; f++) s += items[i * k + f] ** 2;
       this.itemNorms[i] = Math.sqrt(s);
     }
-    this.yty = gramian(items, n, k, this.params.regularization);
     this.scratch = new Float32Array(n);
     this.marks = new Uint8Array(n);
     this.sparseVotes = new SparseScores(n);
@@ -143,6 +148,13 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
     const { factors: k, alpha, foldInCgSteps } = this.params;
     const positive = [...this.strengths(query)].filter(([, r]) => r > 0);
     if (!positive.length) return new Float64Array(k);
+    if (this.scoring)
+      return this.scoring.foldIn(
+        Int32Array.from(positive, ([item]) => item),
+        Float32Array.from(positive, ([, r]) => r),
+        alpha,
+        foldInCgSteps,
+      );
     const row: Csr = {
       rows: 1,
       cols: this.numItems,
@@ -211,7 +223,7 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
    */
   override recommend(queries: readonly Query[], n: number, options: RecommendOptions = {}): ScoredItem[][] {
     if (!options.candidates) return super.recommend(queries, n, options);
-    const { blend, factors: k } = this.params;
+    const { blend } = this.params;
     const total = this.scratch;
     const votes = this.sparseVotes;
     return queries.map((query) => {
@@ -236,13 +248,8 @@ export class UserPersonalizationRecipe extends ScoringRecipe {
       for (let c = 0; c < m; c++) total[candidates[c]] = 0;
       if (blend.factors > 0) {
         const x = this.foldIn(query);
-        const y = this.items;
-        for (let c = 0; c < m; c++) {
-          const o = candidates[c] * k;
-          let s = 0;
-          for (let f = 0; f < k; f++) s += x[f] * y[o + f];
-          term[c] = s;
-        }
+        if (this.scoring) this.scoring.affinities(x, candidates, term);
+        else for (let c = 0; c < m; c++) term[c] = this.affinity(x, candidates[c]);
         addTerm(blend.factors);
       }
       if (blend.items > 0) {

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mulberry32 } from '../random.js';
 import type { AlsWorkerData } from './als-worker.js';
-import { alsKernels, csrBytes, WasmArena } from './kernels.js';
-import { finishGramian, inverse } from './linear-algebra.js';
+import { solveRowsCg } from './cg.js';
+import { FactorScoring } from './factor-scoring.js';
+import { alsKernels, csrBytes, factorGramian, WasmArena } from './kernels.js';
+import { finishGramian, gramian, inverse } from './linear-algebra.js';
 import { csrFromTriples, transpose } from './matrix.js';
 import { cgCost, woodburyCost } from './woodbury.js';
 
@@ -104,4 +106,32 @@ test('the JavaScript loops take what the kernels cannot: an odd number of factor
   assert.equal(WasmArena.for(5, [1000], 2), undefined);
   assert.ok(WasmArena.for(8, [1000], 2));
   assert.equal(WasmArena.for(8, [2 ** 31, 2 ** 31], 2), undefined);
+});
+
+test("a factor matrix's Gramian by kernels.wat is the JavaScript one, for odd k too", () => {
+  for (const k of [5, 64]) {
+    const next = mulberry32(k);
+    const y = Float32Array.from({ length: 301 * k }, () => next() - 0.5);
+    assertClose(factorGramian(y, 301, k, 0.1), gramian(y, 301, k, 0.1), 1e-12, `k = ${k}: YᵀY + λI`);
+  }
+});
+
+test('FactorScoring folds in and scores as the JavaScript loops do', () => {
+  const k = 8;
+  const next = mulberry32(3);
+  const items = Float32Array.from({ length: 50 * k }, () => next() - 0.5);
+  const yty = gramian(items, 50, k, 0.1);
+  const scoring = FactorScoring.for(items, yty, k)!;
+  const idx = Int32Array.of(3, 17, 42, 8, 29);
+  const val = Float32Array.of(1, 2.5, 0.3, 4, 1);
+  // Three steps from zero stop short of the solution: the start and every step must match.
+  const x = new Float32Array(k);
+  solveRowsCg(x, items, yty, { rows: 1, cols: 50, ptr: Int32Array.of(0, 5), idx, val }, 10, k, 3);
+  const folded = scoring.foldIn(idx, val, 10, 3);
+  assertClose(folded, x, 1e-6, 'x');
+  const candidates = Int32Array.of(0, 49, 7, 7, 21);
+  const out = new Float64Array(candidates.length);
+  scoring.affinities(folded, candidates, out);
+  const expected = [...candidates].map((i) => folded.reduce((s, v, f) => s + v * items[i * k + f], 0));
+  assertClose(out, expected, 1e-12, 'x·y');
 });

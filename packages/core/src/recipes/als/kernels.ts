@@ -1,7 +1,7 @@
 import type { AlsWorkerData, Side } from './als-worker.js';
 import { solveSide } from './half-step.js';
 import { wasm } from './kernels.wat.js';
-import { gramianPart } from './linear-algebra.js';
+import { finishGramian, gramian, gramianPart } from './linear-algebra.js';
 import type { Csr } from './matrix.js';
 import { cgCost, projectRows, woodburyCost } from './woodbury.js';
 
@@ -33,13 +33,14 @@ class JsKernels implements AlsKernels {
   }
 }
 
-const PAGE = 65_536;
+export const PAGE = 65_536;
 /** A 32-bit WebAssembly memory holds at most this many pages (4 GiB). */
 const MAX_PAGES = 65_536;
 /** Room each thread's kernels take for scratch above the arena, in pages (see WasmKernels). */
-const SCRATCH_PAGES = 64;
+export const SCRATCH_PAGES = 64;
 
-interface Exports {
+export interface Exports {
+  affinities(y: number, x: number, candidates: number, m: number, k: number, out: number): void;
   gramian(y: number, start: number, end: number, k: number, g: number, scratch: number): void;
   project(
     y: number,
@@ -70,6 +71,24 @@ interface Exports {
 
 /** Compiled once per thread, on first use. */
 let compiled: WebAssembly.Module | undefined;
+export const instantiate = (memory: WebAssembly.Memory): Exports => {
+  compiled ??= new WebAssembly.Module(wasm);
+  return new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as Exports;
+};
+
+/**
+ * YᵀY + λI of a factor matrix (n×k, row-major), by kernels.wat when it can take the matrix: a model computes
+ * it when it loads, on the thread that serves (100,000 items: about 2 s in JavaScript on a slow morning).
+ */
+export function factorGramian(y: Float32Array, n: number, k: number, lambda: number): Float64Array {
+  const arena = WasmArena.for(k, [y.byteLength], 0);
+  if (!arena) return gramian(y, n, k, lambda);
+  const rows = arena.alloc(Float32Array, n * k);
+  rows.set(y.subarray(0, n * k));
+  const sum = arena.memory.grow(SCRATCH_PAGES) * PAGE;
+  instantiate(arena.memory).gramian(rows.byteOffset, 0, n, k, sum, sum + 8 * k * k);
+  return finishGramian(new Float64Array(arena.memory.buffer, sum, k * k).slice(), k, lambda);
+}
 
 /**
  * kernels.wat over the arena's memory. Each instance takes a private scratch of its own by growing the shared
@@ -88,8 +107,7 @@ class WasmKernels implements AlsKernels {
     private readonly d: AlsWorkerData,
     private readonly memory: WebAssembly.Memory,
   ) {
-    compiled ??= new WebAssembly.Module(wasm);
-    this.x = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as Exports;
+    this.x = instantiate(memory);
     const k = d.k;
     let n = 0;
     // woodburyCost grows faster than cgCost: the identity pays below one row length and never above it.
@@ -170,12 +188,12 @@ export class WasmArena {
     return new WasmArena(bytes);
   }
 
-  alloc<T extends Float32Array | Int32Array>(
-    C: { new (b: ArrayBufferLike, o: number, n: number): T },
+  alloc<T extends Float32Array | Int32Array | Float64Array>(
+    C: { new (b: ArrayBufferLike, o: number, n: number): T; BYTES_PER_ELEMENT: number },
     n: number,
   ): T {
     const view = new C(this.memory.buffer, this.used, n);
-    this.used += align(n * 4);
+    this.used += align(n * C.BYTES_PER_ELEMENT);
     return view;
   }
 
@@ -183,7 +201,7 @@ export class WasmArena {
   csr(m: Csr): Csr {
     const copy = <T extends Float32Array | Int32Array>(
       a: T,
-      C: { new (b: ArrayBufferLike, o: number, n: number): T },
+      C: { new (b: ArrayBufferLike, o: number, n: number): T; BYTES_PER_ELEMENT: number },
     ) => {
       const out = this.alloc(C, a.length);
       out.set(a);

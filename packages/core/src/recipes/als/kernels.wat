@@ -413,6 +413,22 @@
     (call $narrow (local.get $s) (local.get $x) (local.get $k))
     (i32.const 0))
 
+  ;; out[c] = y_{cand[c]} · x for the m candidates (int32 item numbers), x a float64 vector: a shopper's
+  ;; affinity with each item a ranking considers.
+  (func (export "affinities") (param $y i32) (param $x i32) (param $cand i32) (param $m i32) (param $k i32)
+    (param $out i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $cand) (i32.shl (local.get $m) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $cand) (local.get $end)))
+        (f64.store (local.get $out) (call $dot_sd
+          (i32.add (local.get $y) (i32.shl (i32.mul (i32.load (local.get $cand)) (local.get $k)) (i32.const 2)))
+          (local.get $x) (local.get $k)))
+        (local.set $cand (i32.add (local.get $cand) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 8)))
+        (br $next))))
+
   ;; Rows start..end-1 of one side's half-step: rows shorter than directBelow by the identity when the fixed
   ;; side was projected (z ≠ 0), the others by conjugate gradient. Returns −1, or the first row whose
   ;; system was not positive definite.
