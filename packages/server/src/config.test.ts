@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
 import { dataDirOf, loadConfig } from './config.js';
 import { startServer } from './server.js';
 import { openStores } from './stores.js';
@@ -98,4 +100,38 @@ describe('startServer', () => {
       await first.close();
     }
   });
+
+  // Without closing connections as they go idle, close() waits out the keep-alive timeout (72 s): a timeout.
+  it(
+    'closes a keep-alive connection that was answering when closing began, once it answered',
+    { timeout: 20_000 },
+    async () => {
+      let arrived!: () => void;
+      const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+      const slow = async (app: FastifyInstance) => {
+        app.get('/slow', { config: { access: 'open' } }, async () => {
+          arrived();
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return { ok: true };
+        });
+      };
+      const base = { store: 'memory:', host: '127.0.0.1', retrainHours: 0, logLevel: 'silent' };
+      const server = await startServer(loadConfig({ ...base, port: 0 }, {}), [slow]);
+      const agent = new http.Agent({ keepAlive: true });
+      try {
+        const answered = new Promise<number>((resolve, reject) =>
+          http
+            .get(`${server.url}/slow`, { agent }, (res) =>
+              res.resume().on('end', () => resolve(res.statusCode!)),
+            )
+            .on('error', reject),
+        );
+        await inFlight;
+        await server.close();
+        assert.equal(await answered, 200);
+      } finally {
+        agent.destroy();
+      }
+    },
+  );
 });

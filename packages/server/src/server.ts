@@ -122,7 +122,22 @@ export async function startServer(
     await app.close();
     throw error;
   }
-  return { app, gu, url, close: () => app.close() };
+  return { app, gu, url, close: () => closeGracefully(app) };
+}
+
+/**
+ * Stops taking requests, answers those in flight and closes every connection as soon as it is idle. A
+ * connection busy when closing starts goes idle only after its answer, when Node no longer closes it: it
+ * then held the process for the keep-alive timeout (72 s; a cluster whose writer was killed under load took
+ * 70 s to stop).
+ */
+async function closeGracefully(app: FastifyInstance): Promise<void> {
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(sweep);
+  }
 }
 
 /** Passes progress on at each further tenth of the work (and at its end), so that a log is not flooded. */
