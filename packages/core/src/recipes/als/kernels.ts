@@ -5,7 +5,10 @@ import { finishGramian, gramian, gramianPart } from './linear-algebra.js';
 import type { Csr } from './matrix.js';
 import { cgCost, projectRows, woodburyCost } from './woodbury.js';
 
-/** The three loops of a half-step, for rows start..end-1 of one side; the worker threads and the main thread run them alike. */
+/**
+ * The three loops of a half-step, for rows start..end-1 of one side: the worker threads and the main thread
+ * run them alike.
+ */
 export interface AlsKernels {
   /** The upper triangle of Σ y_r y_rᵀ over the side's rows start..end-1. */
   gramian(side: Side, start: number, end: number): Float64Array;
@@ -33,12 +36,14 @@ class JsKernels implements AlsKernels {
   }
 }
 
+/** A WebAssembly page, the unit memories grow by. */
 export const PAGE = 65_536;
 /** A 32-bit WebAssembly memory holds at most this many pages (4 GiB). */
 const MAX_PAGES = 65_536;
 /** Room each thread's kernels take for scratch above the arena, in pages (see WasmKernels). */
 export const SCRATCH_PAGES = 64;
 
+/** kernels.wat's functions: every argument a byte address in the memory, a count or a scalar. */
 export interface Exports {
   affinities(y: number, x: number, candidates: number, m: number, k: number, out: number): void;
   gramian(y: number, start: number, end: number, k: number, g: number, scratch: number): void;

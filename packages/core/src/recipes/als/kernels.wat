@@ -38,14 +38,16 @@
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
-        (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))
+        (local.set $s0 (f64x2.add (local.get $s0)
+          (f64x2.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))
         (local.set $s1 (f64x2.add (local.get $s1)
           (f64x2.mul (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b)))))
         (local.set $a (i32.add (local.get $a) (i32.const 32)))
         (local.set $b (i32.add (local.get $b) (i32.const 32)))
         (br $next)))
     (if (i32.and (local.get $k) (i32.const 2))
-      (then (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))))
+      (then (local.set $s0 (f64x2.add (local.get $s0)
+        (f64x2.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))))
     (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
     (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0))))
 
@@ -99,7 +101,8 @@
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
-        (f64.store (local.get $out) (f64.mul (local.get $scale) (call $dot_dd (local.get $a) (local.get $v) (local.get $k))))
+        (f64.store (local.get $out)
+          (f64.mul (local.get $scale) (call $dot_dd (local.get $a) (local.get $v) (local.get $k))))
         (local.set $a (i32.add (local.get $a) (local.get $row)))
         (local.set $out (i32.add (local.get $out) (i32.const 8)))
         (br $next))))
@@ -133,7 +136,8 @@
   ;; rows is written too (finishGramian overwrites the lower triangle). scratch: 4·k float64.
   (func (export "gramian") (param $y i32) (param $start i32) (param $end i32) (param $k i32) (param $g i32)
     (param $scratch i32)
-    (local $r i32) (local $i i32) (local $j i32) (local $rows i32) (local $kb i32) (local $p i32) (local $q i32)
+    (local $r i32) (local $i i32) (local $j i32) (local $rows i32) (local $kb i32) (local $p i32)
+      (local $q i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local.set $kb (i32.shl (local.get $k) (i32.const 3)))
     (local.set $r (local.get $start))
@@ -153,8 +157,10 @@
             (local.set $p (i32.add (local.get $scratch) (i32.shl (local.get $i) (i32.const 3))))
             (local.set $a0 (v128.load64_splat (local.get $p)))
             (local.set $a1 (v128.load64_splat (i32.add (local.get $p) (local.get $kb))))
-            (local.set $a2 (v128.load64_splat (i32.add (local.get $p) (i32.shl (local.get $kb) (i32.const 1)))))
-            (local.set $a3 (v128.load64_splat (i32.add (local.get $p) (i32.mul (local.get $kb) (i32.const 3)))))
+            (local.set $a2 (v128.load64_splat (i32.add (local.get $p) (i32.shl (local.get $kb)
+              (i32.const 1)))))
+            (local.set $a3 (v128.load64_splat (i32.add (local.get $p) (i32.mul (local.get $kb)
+              (i32.const 3)))))
             (local.set $j (i32.and (local.get $i) (i32.const -2)))
             (block $colsDone
               (loop $col
@@ -165,7 +171,8 @@
                 (v128.store (local.get $q) (f64x2.add (v128.load (local.get $q))
                   (f64x2.add
                     (f64x2.add (f64x2.mul (local.get $a0) (v128.load (local.get $p)))
-                               (f64x2.mul (local.get $a1) (v128.load (i32.add (local.get $p) (local.get $kb)))))
+                               (f64x2.mul (local.get $a1) (v128.load (i32.add (local.get $p)
+                                 (local.get $kb)))))
                     (f64x2.add
                       (f64x2.mul (local.get $a2)
                         (v128.load (i32.add (local.get $p) (i32.shl (local.get $kb) (i32.const 1)))))
@@ -179,7 +186,8 @@
         (br $block))))
 
   ;; z_r = B⁻¹ y_r for rows start..end-1 of y (float32), B⁻¹ k×k float64; scratch: k float64.
-  (func (export "project") (param $y i32) (param $bInverse i32) (param $k i32) (param $z i32) (param $start i32)
+  (func (export "project") (param $y i32) (param $bInverse i32) (param $k i32) (param $z i32)
+    (param $start i32)
     (param $end i32) (param $scratch i32)
     (local $r i32) (local $f i32) (local $row i32) (local $out i32)
     (local.set $r (local.get $start))
@@ -195,7 +203,8 @@
             (br_if $rowDone (i32.ge_s (local.get $f) (local.get $k)))
             (f32.store (i32.add (local.get $out) (i32.shl (local.get $f) (i32.const 2)))
               (f32.demote_f64 (call $dot_dd
-                (i32.add (local.get $bInverse) (i32.shl (i32.mul (local.get $f) (local.get $k)) (i32.const 3)))
+                (i32.add (local.get $bInverse) (i32.shl (i32.mul (local.get $f) (local.get $k))
+                  (i32.const 3)))
                 (local.get $scratch) (local.get $k))))
             (local.set $f (i32.add (local.get $f) (i32.const 1)))
             (br $factor)))
@@ -220,11 +229,13 @@
       (loop $next
         (br_if $done (i32.ge_s (local.get $q) (local.get $to)))
         (local.set $o (i32.add (local.get $y) (i32.shl (i32.mul
-          (i32.load (i32.add (local.get $idx) (i32.shl (local.get $q) (i32.const 2)))) (local.get $k)) (i32.const 2))))
+          (i32.load (i32.add (local.get $idx) (i32.shl (local.get $q) (i32.const 2))))
+          (local.get $k)) (i32.const 2))))
         (local.set $c (f64.add (f64.const 1) (f64.mul (local.get $alpha)
           (f64.promote_f32 (f32.load (i32.add (local.get $val) (i32.shl (local.get $q) (i32.const 2))))))))
         (local.set $d (call $dot_sd (local.get $o) (local.get $s) (local.get $k)))
-        (call $axpy_sd (f64.sub (local.get $c) (f64.mul (f64.sub (local.get $c) (f64.const 1)) (local.get $d)))
+        (call $axpy_sd (f64.sub (local.get $c) (f64.mul (f64.sub (local.get $c) (f64.const 1))
+          (local.get $d)))
           (local.get $o) (local.get $r) (local.get $k))
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
         (br $next)))
@@ -241,18 +252,22 @@
           (loop $next
             (br_if $done (i32.ge_s (local.get $q) (local.get $to)))
             (local.set $o (i32.add (local.get $y) (i32.shl (i32.mul
-              (i32.load (i32.add (local.get $idx) (i32.shl (local.get $q) (i32.const 2)))) (local.get $k)) (i32.const 2))))
+              (i32.load (i32.add (local.get $idx) (i32.shl (local.get $q) (i32.const 2))))
+              (local.get $k)) (i32.const 2))))
             (local.set $c (f64.mul (local.get $alpha)
               (f64.promote_f32 (f32.load (i32.add (local.get $val) (i32.shl (local.get $q) (i32.const 2)))))))
-            (call $axpy_sd (f64.mul (local.get $c) (call $dot_sd (local.get $o) (local.get $p) (local.get $k)))
+            (call $axpy_sd (f64.mul (local.get $c) (call $dot_sd (local.get $o) (local.get $p)
+              (local.get $k)))
               (local.get $o) (local.get $ap) (local.get $k))
             (local.set $q (i32.add (local.get $q) (i32.const 1)))
             (br $next)))
-        (local.set $a (f64.div (local.get $rsOld) (call $dot_dd (local.get $p) (local.get $ap) (local.get $k))))
+        (local.set $a (f64.div (local.get $rsOld) (call $dot_dd (local.get $p) (local.get $ap)
+          (local.get $k))))
         (call $axpy_dd (local.get $a) (local.get $p) (local.get $s) (local.get $k))
         (call $axpy_dd (f64.neg (local.get $a)) (local.get $ap) (local.get $r) (local.get $k))
         (local.set $rsNew (call $dot_dd (local.get $r) (local.get $r) (local.get $k)))
-        (call $xpby (local.get $r) (f64.div (local.get $rsNew) (local.get $rsOld)) (local.get $p) (local.get $k))
+        (call $xpby (local.get $r) (f64.div (local.get $rsNew) (local.get $rsOld)) (local.get $p)
+          (local.get $k))
         (local.set $rsOld (local.get $rsNew))
         (local.set $step (i32.add (local.get $step) (i32.const 1)))
         (br $iterate)))
@@ -265,12 +280,14 @@
     (block $factored
       (loop $rows
         (br_if $factored (i32.ge_s (local.get $i) (local.get $n)))
-        (local.set $rowI (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 3))))
+        (local.set $rowI
+          (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 3))))
         (local.set $j (i32.const 0))
         (block $colsDone
           (loop $cols
             (br_if $colsDone (i32.gt_s (local.get $j) (local.get $i)))
-            (local.set $rowJ (i32.add (local.get $a) (i32.shl (i32.mul (local.get $j) (local.get $n)) (i32.const 3))))
+            (local.set $rowJ
+              (i32.add (local.get $a) (i32.shl (i32.mul (local.get $j) (local.get $n)) (i32.const 3))))
             (local.set $sum (f64.load (i32.add (local.get $rowI) (i32.shl (local.get $j) (i32.const 3)))))
             (local.set $p (i32.const 0))
             (block $dotDone
@@ -284,7 +301,8 @@
             (if (i32.eq (local.get $i) (local.get $j))
               (then
                 (if (f64.le (local.get $sum) (f64.const 0)) (then (return (i32.const 1))))
-                (f64.store (i32.add (local.get $rowI) (i32.shl (local.get $i) (i32.const 3))) (f64.sqrt (local.get $sum))))
+                (f64.store (i32.add (local.get $rowI) (i32.shl (local.get $i) (i32.const 3)))
+                  (f64.sqrt (local.get $sum))))
               (else
                 (f64.store (i32.add (local.get $rowI) (i32.shl (local.get $j) (i32.const 3)))
                   (f64.div (local.get $sum)
@@ -298,7 +316,8 @@
     (block $forwardDone
       (loop $forward
         (br_if $forwardDone (i32.ge_s (local.get $i) (local.get $n)))
-        (local.set $rowI (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 3))))
+        (local.set $rowI
+          (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 3))))
         (local.set $sum (f64.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 3)))))
         (local.set $p (i32.const 0))
         (block $dotDone
@@ -310,7 +329,8 @@
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (br $dot)))
         (f64.store (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 3)))
-          (f64.div (local.get $sum) (f64.load (i32.add (local.get $rowI) (i32.shl (local.get $i) (i32.const 3))))))
+          (f64.div (local.get $sum) (f64.load (i32.add (local.get $rowI) (i32.shl (local.get $i)
+            (i32.const 3))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $forward)))
     (local.set $i (i32.sub (local.get $n) (i32.const 1)))
@@ -348,52 +368,63 @@
     (local.set $rows (i32.add (local.get $s) (local.get $kb)))
     (local.set $extra (i32.add (local.get $rows)
       (i32.shl (i32.mul (i32.sub (local.get $to) (local.get $from)) (local.get $kb)) (i32.const 1))))
-    (local.set $system (i32.add (local.get $extra) (i32.shl (i32.sub (local.get $to) (local.get $from)) (i32.const 3))))
+    (local.set $system (i32.add (local.get $extra) (i32.shl (i32.sub (local.get $to) (local.get $from))
+      (i32.const 3))))
     (memory.fill (local.get $s) (i32.const 0) (local.get $kb))
     (local.set $q (local.get $from))
     (block $done
       (loop $next
         (br_if $done (i32.ge_s (local.get $q) (local.get $to)))
         (local.set $o (i32.shl (i32.mul
-          (i32.load (i32.add (local.get $idx) (i32.shl (local.get $q) (i32.const 2)))) (local.get $k)) (i32.const 2)))
+          (i32.load (i32.add (local.get $idx) (i32.shl (local.get $q) (i32.const 2)))) (local.get $k))
+            (i32.const 2)))
         (local.set $c1 (f64.mul (local.get $alpha)
           (f64.promote_f32 (f32.load (i32.add (local.get $val) (i32.shl (local.get $q) (i32.const 2)))))))
-        (call $axpy_sd (f64.add (f64.const 1) (local.get $c1)) (i32.add (local.get $z) (local.get $o)) (local.get $s)
+        (call $axpy_sd (f64.add (f64.const 1) (local.get $c1)) (i32.add (local.get $z) (local.get $o))
+          (local.get $s)
           (local.get $k))
         (if (f64.gt (local.get $c1) (f64.const 0))
           (then
-            (local.set $yi (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $n) (local.get $kb)) (i32.const 1))))
+            (local.set $yi (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $n) (local.get $kb))
+              (i32.const 1))))
             (call $widen (i32.add (local.get $y) (local.get $o)) (local.get $yi) (local.get $k))
-            (call $widen (i32.add (local.get $z) (local.get $o)) (i32.add (local.get $yi) (local.get $kb)) (local.get $k))
+            (call $widen (i32.add (local.get $z) (local.get $o)) (i32.add (local.get $yi) (local.get $kb))
+              (local.get $k))
             (f64.store (i32.add (local.get $extra) (i32.shl (local.get $n) (i32.const 3))) (local.get $c1))
             (local.set $n (i32.add (local.get $n) (i32.const 1)))))
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
         (br $next)))
-    (local.set $rhs (i32.add (local.get $system) (i32.shl (i32.mul (local.get $n) (local.get $n)) (i32.const 3))))
+    (local.set $rhs (i32.add (local.get $system) (i32.shl (i32.mul (local.get $n) (local.get $n))
+      (i32.const 3))))
     ;; The system [y_i · z_j] (symmetric) plus D⁻¹ on its diagonal, and [y_i · g].
     (local.set $i (i32.const 0))
     (block $rowsDone
       (loop $row
         (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $n)))
-        (local.set $yi (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $i) (local.get $kb)) (i32.const 1))))
+        (local.set $yi (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $i) (local.get $kb))
+          (i32.const 1))))
         (local.set $j (local.get $i))
         (block $colsDone
           (loop $col
             (br_if $colsDone (i32.ge_s (local.get $j) (local.get $n)))
             (local.set $d (call $dot_dd (local.get $yi)
-              (i32.add (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $j) (local.get $kb)) (i32.const 1)))
+              (i32.add (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $j) (local.get $kb))
+                (i32.const 1)))
                 (local.get $kb))
               (local.get $k)))
             (f64.store (i32.add (local.get $system)
-              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))) (local.get $d))
+              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3)))
+                (local.get $d))
             (f64.store (i32.add (local.get $system)
-              (i32.shl (i32.add (i32.mul (local.get $j) (local.get $n)) (local.get $i)) (i32.const 3))) (local.get $d))
+              (i32.shl (i32.add (i32.mul (local.get $j) (local.get $n)) (local.get $i)) (i32.const 3)))
+                (local.get $d))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $col)))
         (local.set $o (i32.add (local.get $system)
           (i32.shl (i32.mul (local.get $i) (i32.add (local.get $n) (i32.const 1))) (i32.const 3))))
         (f64.store (local.get $o) (f64.add (f64.load (local.get $o))
-          (f64.div (f64.const 1) (f64.load (i32.add (local.get $extra) (i32.shl (local.get $i) (i32.const 3)))))))
+          (f64.div (f64.const 1) (f64.load (i32.add (local.get $extra) (i32.shl (local.get $i)
+            (i32.const 3)))))))
         (f64.store (i32.add (local.get $rhs) (i32.shl (local.get $i) (i32.const 3)))
           (call $dot_dd (local.get $yi) (local.get $s) (local.get $k)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -405,7 +436,8 @@
       (loop $subtract
         (br_if $subtracted (i32.ge_s (local.get $j) (local.get $n)))
         (call $axpy_dd (f64.neg (f64.load (i32.add (local.get $rhs) (i32.shl (local.get $j) (i32.const 3)))))
-          (i32.add (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $j) (local.get $kb)) (i32.const 1)))
+          (i32.add (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $j) (local.get $kb))
+            (i32.const 1)))
             (local.get $kb))
           (local.get $s) (local.get $k))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
@@ -423,7 +455,8 @@
       (loop $next
         (br_if $done (i32.ge_u (local.get $cand) (local.get $end)))
         (f64.store (local.get $out) (call $dot_sd
-          (i32.add (local.get $y) (i32.shl (i32.mul (i32.load (local.get $cand)) (local.get $k)) (i32.const 2)))
+          (i32.add (local.get $y) (i32.shl (i32.mul (i32.load (local.get $cand)) (local.get $k))
+            (i32.const 2)))
           (local.get $x) (local.get $k)))
         (local.set $cand (i32.add (local.get $cand) (i32.const 4)))
         (local.set $out (i32.add (local.get $out) (i32.const 8)))
@@ -442,11 +475,13 @@
         (br_if $done (i32.ge_s (local.get $u) (local.get $end)))
         (local.set $from (i32.load (i32.add (local.get $ptr) (i32.shl (local.get $u) (i32.const 2)))))
         (local.set $to (i32.load offset=4 (i32.add (local.get $ptr) (i32.shl (local.get $u) (i32.const 2)))))
-        (local.set $row (i32.add (local.get $x) (i32.shl (i32.mul (local.get $u) (local.get $k)) (i32.const 2))))
+        (local.set $row (i32.add (local.get $x) (i32.shl (i32.mul (local.get $u) (local.get $k))
+          (i32.const 2))))
         (if (i32.and (i32.ne (local.get $z) (i32.const 0))
                      (i32.lt_s (i32.sub (local.get $to) (local.get $from)) (local.get $directBelow)))
           (then
-            (if (call $woodburyRow (local.get $row) (local.get $y) (local.get $z) (local.get $idx) (local.get $val)
+            (if (call $woodburyRow (local.get $row) (local.get $y) (local.get $z) (local.get $idx)
+              (local.get $val)
                   (local.get $from) (local.get $to) (local.get $alpha) (local.get $k) (local.get $scratch))
               (then (return (local.get $u)))))
           (else
