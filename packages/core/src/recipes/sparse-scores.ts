@@ -1,4 +1,4 @@
-import { topK, type ScoredItem } from './top-k.js';
+import { bestItems, topK, type ScoredItem } from './top-k.js';
 
 /**
  * Scores for the few items a query touches, over a dense array so that adding is O(1) and resetting is
@@ -79,6 +79,11 @@ export class SparseScores {
   /** The n best touched items (topK). */
   best(n: number): ScoredItem[] {
     return topK(this.values, n, this.touched, this.stride);
+  }
+
+  /** The items of the n best touched items, in no particular order. */
+  bestItems(n: number): Int32Array {
+    return bestItems(this.values, n, this.touched, this.stride);
   }
 
   reset(): void {

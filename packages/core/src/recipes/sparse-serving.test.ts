@@ -8,7 +8,7 @@ import { queryOf, type Query } from './query.js';
 import { mulberry32 } from './random.js';
 import { ScoringRecipe } from './recipe.js';
 import { createRecipe } from './registry.js';
-import { mostSimilar } from './session-knn.js';
+import { NearestSessions } from './session-knn.js';
 import { UserPersonalizationRecipe } from './user-personalization.js';
 import { topK } from './top-k.js';
 
@@ -137,15 +137,24 @@ for (const factors of [7, 8])
     }
   });
 
-test('mostSimilar selects what a full sort would, ties to the more recent session', () => {
+test('NearestSessions keeps what a full sort would, best first, ties to the more recent session', () => {
   const rand = mulberry32(5);
+  const nearest = new NearestSessions();
   for (let trial = 0; trial < 50; trial++) {
     const m = 1 + Math.floor(rand() * 300);
     const sim = Float64Array.from({ length: m }, () => Math.floor(rand() * 20) / 4);
-    const touched = Array.from({ length: m }, (_, i) => i).sort(() => rand() - 0.5);
+    const offered = Array.from({ length: m }, (_, i) => i).sort(() => rand() - 0.5);
     const k = Math.floor(rand() * 120);
-    const reference = [...touched].sort((a, b) => sim[b] - sim[a] || b - a).slice(0, k);
-    assert.deepEqual(mostSimilar(touched, sim, k), reference);
+    const reference = [...offered].sort((a, b) => sim[b] - sim[a] || b - a).slice(0, k);
+    // Reused from trial to trial, as from query to query.
+    nearest.reset(k);
+    for (const s of offered) nearest.offer(s, sim[s]);
+    nearest.sorted();
+    assert.deepEqual(Array.from(nearest.sessions.subarray(0, nearest.size)), reference);
+    assert.deepEqual(
+      Array.from(nearest.sims.subarray(0, nearest.size)),
+      Array.from(reference, (s) => sim[s]),
+    );
   }
 });
 

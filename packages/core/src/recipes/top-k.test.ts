@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bestCandidates, topK } from './top-k.js';
+import { bestCandidates, bestItems, topK } from './top-k.js';
 import { mulberry32 } from './random.js';
 
 test('topK returns the best n in order, skipping excluded items, ties to the lower index', () => {
@@ -79,5 +79,22 @@ test('bestCandidates keeps what a full sort of the candidates by float64 key kee
     );
     const sorted = [...chosen].sort((a, b) => keys[b] - keys[a] || a - b).slice(0, n);
     assert.deepEqual([...bestCandidates(keys, chosen, n)], sorted);
+  }
+});
+
+test('bestItems keeps the items topK lists, at a stride and among candidates, ties and exclusions included', () => {
+  const next = mulberry32(23);
+  const cells = Float32Array.from({ length: 2 * 400 }, (_, i) => (i % 2 ? 99 : Math.floor(next() * 6)));
+  cells[2 * 17] = -Infinity;
+  cells[2 * 42] = NaN;
+  const candidates = Int32Array.from({ length: 400 }, (_, i) => i).filter(() => next() < 0.7);
+  for (const n of [0, 1, 5, 64, 279, 500]) {
+    const listed = topK(cells, n, candidates, 2).map((s) => s.item);
+    const kept = [...bestItems(cells, n, candidates, 2)];
+    assert.deepEqual(
+      kept.sort((a, b) => a - b),
+      listed.sort((a, b) => a - b),
+      `n = ${n}`,
+    );
   }
 });

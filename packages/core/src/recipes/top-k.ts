@@ -24,6 +24,16 @@ export function topK(scores: Float32Array, n: number, candidates?: Int32Array, s
 }
 
 /**
+ * The items of the n best entries, as topK would list them but in no particular order: for callers that only
+ * need which items they are (sorting them and making an object of each cost as much as finding them).
+ */
+export function bestItems(scores: Float32Array, n: number, candidates: Int32Array, stride = 1): Int32Array {
+  const heap = new MinHeap(n, new Float32Array(n));
+  for (let k = 0; k < candidates.length; k++) heap.offer(candidates[k], scores[candidates[k] * stride]);
+  return heap.items.subarray(0, heap.size);
+}
+
+/**
  * The n candidates with the highest keys (float64, as training computes them), best first, ties to the lower
  * index: what sorting them all and keeping n gives, in O(m log n) for m candidates.
  */

@@ -343,10 +343,9 @@ const NO_LINKS = new SparseScores(0);
 /** With addLinked, each sparse term adds at most this many of its strongest items to the candidates. */
 const LINKED_PER_TERM = 200;
 
-/** The n items with the largest accumulated scores. */
+/** The n items with the largest accumulated scores, in no particular order (they join a set of candidates). */
 function strongest(scores: SparseScores, n: number): Int32Array {
-  if (scores.touched.length <= n) return scores.touched.slice();
-  return Int32Array.from(scores.best(n), (s) => s.item);
+  return scores.touched.length <= n ? scores.touched : scores.bestItems(n);
 }
 
 /** Scales scores so that the largest magnitude equals weight. */
