@@ -86,11 +86,23 @@ export class SessionKnn {
     for (let d = 0; d < distinct; d++) inQuery[this.queryDistinct[d]] = 1;
     const decay = this.decayTable();
     const h = this.params.distanceHalfLife;
+    // Each neighbour's bounds and first items are read at random places of every session's: read all of
+    // them first, in loops of independent loads whose cache misses overlap, instead of one after another
+    // between the votes (a fifth of the votes' time with 300,000 sessions).
+    if (this.bounds.length < 2 * nearest.size) this.bounds = new Int32Array(2 * nearest.size);
+    const bounds = this.bounds;
     for (let n = 0; n < nearest.size; n++) {
-      const s = nearest.sessions[n];
+      bounds[2 * n] = ptr[nearest.sessions[n]];
+      bounds[2 * n + 1] = ptr[nearest.sessions[n] + 1];
+    }
+    let first = 0;
+    for (let n = 0; n < nearest.size; n++) first += items[bounds[2 * n]];
+    // Kept, so that the loop is not optimized away.
+    this.warmed = first;
+    for (let n = 0; n < nearest.size; n++) {
       const sim = nearest.sims[n];
-      const start = ptr[s];
-      const end = ptr[s + 1];
+      const start = bounds[2 * n];
+      const end = bounds[2 * n + 1];
       if (this.dist.length < end - start) this.dist = new Int32Array(2 * (end - start));
       const dist = this.dist;
       // Distance of each position to the nearest item the session shares with the query.
@@ -150,6 +162,8 @@ export class SessionKnn {
   private inQuery = new Uint8Array(0);
   private nearestSessions = new NearestSessions();
   private dist = new Int32Array(64);
+  private bounds = new Int32Array(0);
+  private warmed = 0;
   private decay = { halfLife: NaN, table: new Float64Array(0) };
 
   /**
