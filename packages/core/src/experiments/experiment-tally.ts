@@ -2,6 +2,7 @@ import { shopperKey, type ShopEvent } from '../domain/events.js';
 import { MAX_PRICE } from '../domain/validation.js';
 import { armOfRecommendation } from '../serving/placements.js';
 import { DEFAULT_MINIMUM_LIFT, type Experiment, type Variant } from './experiment.js';
+import { Exposures } from './exposures.js';
 import {
   compareMeans,
   compareProportions,
@@ -65,18 +66,6 @@ export interface ExperimentResults {
   variants: VariantResult[];
 }
 
-interface Exposure {
-  variant: number;
-  /** Event time of the first exposure: of two, a shopper keeps the earlier. */
-  since: number;
-  impressions: number;
-  clicks: number;
-  revenue: number;
-  purchased: boolean;
-  /** Created at the first purchase: most exposed shoppers buy nothing. */
-  orders?: string[];
-}
-
 /**
  * A variant's running sums: its shoppers (n) with their clicks over impressions and their revenue, buyers,
  * and orders with their value.
@@ -114,7 +103,7 @@ function move(m: Moments, before: number, after: number): void {
 export class ExperimentTally {
   private readonly variantIndex: Map<string, number>;
   private readonly sums: Sums[];
-  private readonly exposures = new Map<string, Exposure>();
+  private readonly exposures = new Exposures();
   /** Order value by order id, with the variant of the shopper who placed it. */
   private readonly orders = new Map<string, { variant: number; value: number }>();
 
@@ -134,50 +123,52 @@ export class ExperimentTally {
       const arm = armOfRecommendation(e.recommendationId);
       const variant = arm?.experiment === this.experiment.id ? this.variantIndex.get(arm.variant) : undefined;
       if (variant === undefined) return;
-      let exposure = this.exposures.get(key);
-      if (!exposure) {
-        exposure = { variant, since: e.timestamp, impressions: 0, clicks: 0, revenue: 0, purchased: false };
-        this.exposures.set(key, exposure);
+      const ex = this.exposures;
+      let slot = ex.slot(key);
+      if (slot === undefined) {
+        slot = ex.add(key, variant, e.timestamp);
         this.sums[variant].perShopper.n++;
         this.sums[variant].ctr.n++;
       }
-      if (exposure.variant !== variant) return;
-      if (e.timestamp < exposure.since) exposure.since = e.timestamp;
+      if (ex.variant[slot] !== variant) return;
+      if (e.timestamp < ex.since[slot]) ex.since[slot] = e.timestamp;
       const ctr = this.sums[variant].ctr;
       if (e.eventType === 'recommendation_impression') {
         ctr.sumY++;
-        ctr.sumYY += 2 * exposure.impressions + 1;
-        ctr.sumXY += exposure.clicks;
-        exposure.impressions++;
+        ctr.sumYY += 2 * ex.impressions[slot] + 1;
+        ctr.sumXY += ex.clicks[slot];
+        ex.impressions[slot]++;
       } else {
         ctr.sumX++;
-        ctr.sumXX += 2 * exposure.clicks + 1;
-        ctr.sumXY += exposure.impressions;
-        exposure.clicks++;
+        ctr.sumXX += 2 * ex.clicks[slot] + 1;
+        ctr.sumXY += ex.impressions[slot];
+        ex.clicks[slot]++;
       }
       return;
     }
     if (e.eventType !== 'purchase') return;
-    const exposure = this.exposures.get(key);
+    const ex = this.exposures;
+    const slot = ex.slot(key);
     // Before the exposure by event time: the restart recount, which replays the event store in event time,
     // would not count it either, so the figures do not move with a restart.
-    if (!exposure || e.timestamp < exposure.since) return;
+    if (slot === undefined || e.timestamp < ex.since[slot]) return;
     // Accepted before prices had a bound (validation.ts), such a line would make the sums infinite.
     if (!((e.price ?? 0) <= MAX_PRICE)) return;
-    const sums = this.sums[exposure.variant];
+    const variant = ex.variant[slot];
+    const sums = this.sums[variant];
     const value = (e.price ?? 0) * (e.quantity ?? 1);
-    move(sums.perShopper, exposure.revenue, exposure.revenue + value);
-    exposure.revenue += value;
-    if (!exposure.purchased) sums.purchasers++;
-    exposure.purchased = true;
+    move(sums.perShopper, ex.revenue[slot], ex.revenue[slot] + value);
+    ex.revenue[slot] += value;
+    if (!ex.purchased[slot]) sums.purchasers++;
+    ex.purchased[slot] = 1;
     const orderId = e.orderId ?? e.eventId;
     const order = this.orders.get(orderId);
     if (order) {
       move(this.sums[order.variant].perOrder, order.value, order.value + value);
       order.value += value;
     } else {
-      this.orders.set(orderId, { variant: exposure.variant, value });
-      (exposure.orders ??= []).push(orderId);
+      this.orders.set(orderId, { variant, value });
+      ex.addOrder(slot, orderId);
       sums.perOrder.n++;
       move(sums.perOrder, 0, value);
     }
@@ -185,7 +176,8 @@ export class ExperimentTally {
 
   /** The variant of the shopper's first exposure (by shopperKey); undefined when they have none. */
   variantOf(shopper: string): number | undefined {
-    return this.exposures.get(shopper)?.variant;
+    const slot = this.exposures.slot(shopper);
+    return slot === undefined ? undefined : this.exposures.variant[slot];
   }
 
   /**
@@ -195,30 +187,32 @@ export class ExperimentTally {
    * the variant the shopper is served.
    */
   private merge(from: string, to: string): void {
-    const session = this.exposures.get(from);
-    if (!session) return;
-    const user = this.exposures.get(to);
-    if (user && user.since <= session.since) return this.erase([from]);
-    if (user) this.erase([to]);
-    this.exposures.delete(from);
-    this.exposures.set(to, session);
+    const ex = this.exposures;
+    const session = ex.slot(from);
+    if (session === undefined) return;
+    const user = ex.slot(to);
+    if (user !== undefined && ex.since[user] <= ex.since[session]) return this.erase([from]);
+    if (user !== undefined) this.erase([to]);
+    ex.rename(from, to);
   }
 
   /** Erasure: the shoppers and their orders leave the figures, as they leave every other store. */
   erase(shoppers: readonly string[]): void {
+    const ex = this.exposures;
     for (const key of shoppers) {
-      const exposure = this.exposures.get(key);
-      if (!exposure) continue;
-      const sums = this.sums[exposure.variant];
-      for (const orderId of exposure.orders ?? []) {
+      const slot = ex.slot(key);
+      if (slot === undefined) continue;
+      const sums = this.sums[ex.variant[slot]];
+      for (const orderId of ex.orders(slot)) {
         const order = this.orders.get(orderId)!;
         move(this.sums[order.variant].perOrder, order.value, 0);
         this.sums[order.variant].perOrder.n--;
         this.orders.delete(orderId);
       }
-      move(sums.perShopper, exposure.revenue, 0);
+      move(sums.perShopper, ex.revenue[slot], 0);
       sums.perShopper.n--;
-      const { impressions: y, clicks: x } = exposure;
+      const y = ex.impressions[slot];
+      const x = ex.clicks[slot];
       Object.assign(sums.ctr, {
         n: sums.ctr.n - 1,
         sumX: sums.ctr.sumX - x,
@@ -227,8 +221,8 @@ export class ExperimentTally {
         sumYY: sums.ctr.sumYY - y * y,
         sumXY: sums.ctr.sumXY - x * y,
       });
-      if (exposure.purchased) sums.purchasers--;
-      this.exposures.delete(key);
+      if (ex.purchased[slot]) sums.purchasers--;
+      ex.delete(key);
     }
   }
 
