@@ -41,3 +41,13 @@ test('exposures keep each shopper’s columns through renames, and a reused slot
   assert.equal(ex.purchased[reused], 0);
   assert.deepEqual(ex.orders(reused), [], 'the erased shopper’s orders do not pass to the next');
 });
+
+test('exposures refuse a second exposure of a shopper, and a rename onto an exposed one', () => {
+  const ex = new Exposures();
+  ex.add('u:a', 0, 1);
+  ex.add('s:b', 1, 2);
+  assert.throws(() => ex.add('u:a', 1, 3), /u:a is exposed already/);
+  assert.throws(() => ex.rename('s:b', 'u:a'), /u:a is exposed already/);
+  // Nothing changed: each keeps its own slot, and a new shopper gets a third.
+  assert.deepEqual([ex.slot('u:a'), ex.slot('s:b'), ex.add('u:c', 0, 4)], [0, 1, 2]);
+});

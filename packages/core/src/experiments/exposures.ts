@@ -12,6 +12,8 @@ export class Exposures {
   private readonly slots = new KeyTable();
   private readonly free: number[] = [];
   private capacity = 0;
+  /** Slots handed out so far: the next new one, when none is free. */
+  private next = 0;
   variant = new Uint8Array(0);
   /** Event time of the first exposure. */
   since = new Float64Array(0);
@@ -33,7 +35,8 @@ export class Exposures {
 
   /** A new exposure of the shopper (not yet exposed) in the variant since the time; returns its slot. */
   add(shopper: string, variant: number, since: number): number {
-    const slot = this.free.pop() ?? this.slots.size;
+    if (this.slots.has(shopper)) throw new Error(`${shopper} is exposed already`);
+    const slot = this.free.pop() ?? this.next++;
     if (slot >= this.capacity) this.grow();
     this.slots.set(shopper, slot);
     this.variant[slot] = variant;
@@ -49,6 +52,7 @@ export class Exposures {
   rename(from: string, to: string): void {
     const slot = this.slots.get(from);
     if (slot === undefined) return;
+    if (this.slots.has(to)) throw new Error(`${to} is exposed already`);
     this.slots.delete(from);
     this.slots.set(to, slot);
   }

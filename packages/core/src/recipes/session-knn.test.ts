@@ -55,7 +55,12 @@ test('session-knn votes as its definition reads, in the same order and to the la
     ptr.push(items.length);
   }
   const groups = { ptr: Int32Array.from(ptr), items: Int32Array.from(items), weights: new Float32Array(0) };
-  for (const params of [{}, { neighbors: 7, sampleSize: 20, maxHistory: 4, distanceHalfLife: 1.5 }]) {
+  for (const params of [
+    {},
+    { neighbors: 7, sampleSize: 20, maxHistory: 4, distanceHalfLife: 1.5 },
+    // Every touched session votes.
+    { neighbors: Infinity, sampleSize: 30 },
+  ]) {
     const knn = new SessionKnn(params);
     knn.fit(groups, numItems);
     // And after a round trip through the model's arrays, as a served model is loaded.
@@ -65,9 +70,10 @@ test('session-knn votes as its definition reads, in the same order and to the la
       const length = Math.floor(rand() * 14);
       const query: Query = {
         user: -1,
+        // Now and then an item the model does not know (a negative index, or past its catalog).
         items: Int32Array.from(
           { length },
-          () => Math.floor(rand() ** 2 * numItems) - (rand() < 0.05 ? 1000 : 0),
+          () => Math.floor(rand() ** 2 * numItems) + (rand() < 0.05 ? 1000 : 0) * (rand() < 0.5 ? -1 : 1),
         ),
         types: new Uint8Array(length),
         times: Float64Array.from({ length }, (_, i) => i),
