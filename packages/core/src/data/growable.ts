@@ -1,6 +1,13 @@
 type TypedArray = Int32Array | Float64Array | Uint8Array;
 type Ctor<T extends TypedArray> = new (length: number) => T;
 
+/** A copy of old in a new array of the same type, `length` long: a column's room grown. */
+export function widened<T extends TypedArray | Float32Array>(old: T, length: number): T {
+  const next = new (old.constructor as new (n: number) => T)(length);
+  next.set(old as never);
+  return next;
+}
+
 /** A typed array that doubles when full: millions of rows without boxed numbers. */
 export class Growable<T extends TypedArray> {
   private data: T;

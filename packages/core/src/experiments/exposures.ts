@@ -1,3 +1,4 @@
+import { widened } from '../data/growable.js';
 import { KeyTable } from '../data/key-table.js';
 
 /**
@@ -77,17 +78,12 @@ export class Exposures {
 
   private grow(): void {
     const capacity = Math.max(1024, 2 * this.capacity);
-    const widen = <T extends Uint8Array | Float64Array>(old: T): T => {
-      const next = new (old.constructor as new (n: number) => T)(capacity);
-      next.set(old);
-      return next;
-    };
-    this.variant = widen(this.variant);
-    this.since = widen(this.since);
-    this.impressions = widen(this.impressions);
-    this.clicks = widen(this.clicks);
-    this.revenue = widen(this.revenue);
-    this.purchased = widen(this.purchased);
+    this.variant = widened(this.variant, capacity);
+    this.since = widened(this.since, capacity);
+    this.impressions = widened(this.impressions, capacity);
+    this.clicks = widened(this.clicks, capacity);
+    this.revenue = widened(this.revenue, capacity);
+    this.purchased = widened(this.purchased, capacity);
     this.capacity = capacity;
   }
 }

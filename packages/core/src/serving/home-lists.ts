@@ -1,3 +1,4 @@
+import { widened } from '../data/growable.js';
 import { KeyTable } from '../data/key-table.js';
 import type { Reason } from '../recipes/recipe.js';
 
@@ -116,14 +117,8 @@ export class HomeLists {
 
   private grow(): void {
     const capacity = Math.max(1024, this.capacity * 2);
-    const widen = <T extends Int32Array | Float32Array | Uint8Array | Float64Array>(
-      old: T,
-      per: number,
-    ): T => {
-      const next = new (old.constructor as new (n: number) => T)(capacity * per);
-      next.set(old);
-      return next;
-    };
+    const widen = <T extends Int32Array | Float32Array | Uint8Array | Float64Array>(old: T, per: number) =>
+      widened(old, capacity * per);
     this.items = widen(this.items, this.size);
     this.scores = widen(this.scores, this.size);
     this.reasons = widen(this.reasons, this.size);
