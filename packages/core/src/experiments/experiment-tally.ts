@@ -112,6 +112,15 @@ export class ExperimentTally {
     this.sums = experiment.variants.map(noSums);
   }
 
+  /**
+   * Whether recording the event could move any experiment's figures: an impression or click of a
+   * recommendation, a purchase, or a sign-in (an event with both ids). A recount need keep no other.
+   */
+  static counts(e: ShopEvent): boolean {
+    const interaction = e.eventType === 'recommendation_impression' || e.eventType === 'recommendation_click';
+    return (interaction && !!e.recommendationId) || e.eventType === 'purchase' || !!(e.userId && e.sessionId);
+  }
+
   record(e: ShopEvent): void {
     const { startedAt, stoppedAt } = this.experiment;
     if (e.receivedAt < startedAt || (stoppedAt !== undefined && e.receivedAt > stoppedAt)) return;

@@ -4,6 +4,7 @@ import { setImmediate } from 'node:timers/promises';
 import { GuError } from '../errors.js';
 import { Gu, type GuChange } from '../service/gu.js';
 import {
+  DAY,
   FAST_TRAINING,
   HOUR,
   NOW,
@@ -221,6 +222,50 @@ describe('Experiments through Gu', () => {
     await reopened.processor.wake();
     assert.deepEqual(reopened.experiments.get(id).results, stopped.results);
     assert.equal(reopened.recommend({ userId: 'u0', placement: 'home', n: 3 }).variant, 'default');
+    await reopened.close();
+  });
+
+  test('an experiment running longer than the event store keeps its first days after a restart: the lake recounts them, once', async () => {
+    const { gu, stores, clock } = await trainedShop();
+    const { id } = await gu.experiments.start(HOME_TEST);
+    /** Twenty shoppers see the test's lists at `at`; a third click, a quarter buy. */
+    const wave = async (first: number, at: number) => {
+      const events: RawEvent[] = [];
+      for (let u = first; u < first + 20; u++) {
+        const answer = gu.recommend({ userId: `u${u}`, placement: 'home', n: 3 });
+        const items = answer.items.map((i) => i.itemId);
+        events.push(...seen({ userId: `u${u}` }, answer.recommendationId, items, u % 3 === 0, at));
+        if (u % 4 === 0)
+          events.push({ ...purchase(`u${u}`, `order-${u}`, 'a1', 100_000), timestamp: at + 120_000 });
+      }
+      await gu.ingest(events);
+      await gu.processor.wake();
+    };
+    await wave(0, clock.now + 60_000);
+    clock.now += 40 * DAY;
+    await wave(20, clock.now + 60_000);
+    const { events } = await gu.expire();
+    assert.ok(events > 0, 'the first wave has left the event store');
+    const live = gu.experiments.get(id).results!;
+    const total = (r: typeof live, field: 'shoppers' | 'impressions' | 'clicks' | 'purchasers') =>
+      r.variants.reduce((sum, v) => sum + v[field], 0);
+    assert.deepEqual(
+      [total(live, 'shoppers'), total(live, 'impressions'), total(live, 'clicks'), total(live, 'purchasers')],
+      [40, 120, 14, 10],
+    );
+
+    // A crash between the lake's flush and the checkpoint has the processor append events again: the lake
+    // then holds a second copy of one, with the same log offset.
+    let copy;
+    for await (const e of stores.lake.scan())
+      if (!copy && e.eventType === 'recommendation_impression') copy = e;
+    assert.ok(copy && copy.timestamp < clock.now - 30 * DAY, 'a first-wave impression');
+    await stores.lake.append([copy]);
+    await stores.lake.flush();
+
+    await gu.close();
+    const reopened = await Gu.open(stores, { now: () => clock.now, deadlineMs: 10_000 });
+    assert.deepEqual(reopened.experiments.get(id).results, live);
     await reopened.close();
   });
 

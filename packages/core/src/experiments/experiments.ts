@@ -1,11 +1,13 @@
 import { shopperKey, type ShopEvent } from '../domain/events.js';
 import { GuError } from '../errors.js';
+import type { DataLake } from '../ports/data-lake.js';
 import type { MetaStore } from '../ports/meta-store.js';
 import type { Placement } from '../serving/placements.js';
 import { assign, checkExperiment, type Arm, type Experiment, type ExperimentDraft } from './experiment.js';
 import { ExperimentTally, type ExperimentResults } from './experiment-tally.js';
 
 const PREFIX = 'experiment/';
+const DAY_MS = 86_400_000;
 
 /** An experiment as stored: a stopped one keeps the figures it stopped with. */
 interface Stored extends Experiment {
@@ -50,8 +52,8 @@ function newId(name: string): string {
  * A/B tests of recommendation variants (PRODUCT.md §1, §6): at most one runs per placement; a shopper keeps
  * the variant of their first exposure, else is assigned one by hash, so they see the same one on every visit
  * and on every replica; the figures are counted from the events as they are processed (by every process, the
- * exposures deciding what it serves) and, after a restart, recounted from the 30-day event store. Stopping
- * freezes them in the meta store.
+ * exposures deciding what it serves) and, after a restart, recounted from the 30-day event store, and from
+ * the lake for the days before those. Stopping freezes them in the meta store.
  */
 export class Experiments {
   private stored = new Map<string, Stored>();
@@ -123,6 +125,47 @@ export class Experiments {
    */
   record(e: ShopEvent): void {
     for (const tally of this.tallies.values()) tally.record(e);
+  }
+
+  /**
+   * The processor's start recounts running experiments from the event store, which keeps 30 days: what an
+   * experiment running longer counted before `horizon` (the store's first moment) is recounted first from the
+   * lake, which keeps a year. The events go in event time, as the store's do: the lake's days follow one
+   * another in time, and each day's events are sorted. A crash replay can leave a second copy of an event in
+   * the lake; as a day's partition is in the order the processor appended it, which is the log's, a copy is
+   * the event whose offset is not above the day's newest so far. Resolves with how many events were counted.
+   */
+  async recountBefore(horizon: number, lake: DataLake): Promise<number> {
+    const long = [...this.running.values()].filter((e) => e.startedAt < horizon);
+    if (!long.length) return 0;
+    const tallies = long.map((e) => this.tallies.get(e.id)!);
+    // A day early: an event may carry a client clock up to a day behind the server's (validation.ts).
+    const first = Math.floor(Math.min(...long.map((e) => e.startedAt)) / DAY_MS) - 1;
+    const last = Math.floor(horizon / DAY_MS);
+    let day = first;
+    let newest = -Infinity;
+    let events: ShopEvent[] = [];
+    let counted = 0;
+    const countDay = () => {
+      events.sort((a, b) => a.timestamp - b.timestamp);
+      for (const tally of tallies) for (const e of events) tally.record(e);
+      counted += events.length;
+      events = [];
+    };
+    for await (const e of lake.scan(new Date(first * DAY_MS).toISOString().slice(0, 10))) {
+      const d = Math.floor(e.timestamp / DAY_MS);
+      if (d > last) break;
+      if (d !== day) {
+        countDay();
+        day = d;
+        newest = -Infinity;
+      }
+      if (e.offset <= newest) continue;
+      newest = e.offset;
+      if (e.timestamp < horizon && ExperimentTally.counts(e)) events.push(e);
+    }
+    countDay();
+    return counted;
   }
 
   /** Events already applied, into one running experiment's tally only (one it learnt of late). */

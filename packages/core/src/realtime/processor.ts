@@ -63,9 +63,12 @@ export class StreamProcessor {
     return this.options.now?.() ?? Date.now();
   }
 
-  /** Rebuilds shopper state from the event store and resumes from the saved position. */
-  async start(): Promise<void> {
-    for await (const e of this.stores.events.since(this.now() - EVENT_STORE_TTL_MS)) {
+  /**
+   * Rebuilds shopper state from the event store's events at or after `horizon` (all it keeps, by default)
+   * and resumes from the saved position.
+   */
+  async start(horizon = this.now() - EVENT_STORE_TTL_MS): Promise<void> {
+    for await (const e of this.stores.events.since(horizon)) {
       this.states.apply(shopperKey(e), e);
       this.options.onApply?.(e);
       const offset = (e as Partial<LoggedEvent>).offset ?? 0;

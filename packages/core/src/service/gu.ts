@@ -173,8 +173,12 @@ export class Gu {
     const gu = new Gu(stores, options);
     gu.catalog.upsert(await stores.catalog.all());
     await gu.loadFilters();
-    await gu.experiments.load(); // before the processor's start, which recounts running experiments
-    await gu.processor.start();
+    // Before the processor's start, which recounts running experiments from the event store: the experiments
+    // are loaded, and the days before the store's are counted from the lake, so that events come in time order.
+    await gu.experiments.load();
+    const horizon = gu.now() - EVENT_STORE_TTL_MS;
+    await gu.experiments.recountBefore(horizon, stores.lake);
+    await gu.processor.start(horizon);
     await gu.syncServing();
     await gu.syncExperimentModels();
     await gu.processor.wake();
