@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   TRAINING_RUNNING: 'a training job is already running',
   DATA_QUALITY: 'the data failed the quality gate',
   NOT_READY: 'Gu is starting',
+  READ_ONLY: 'only the writer process makes this change',
   UNAUTHORIZED: 'an API key is required',
   FORBIDDEN: 'the API key may not do this',
   PAYLOAD_TOO_LARGE: 'the request body is too large',

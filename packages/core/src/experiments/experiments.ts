@@ -32,6 +32,8 @@ export interface ExperimentsOptions {
   settle?: () => Promise<void>;
   /** Told when an experiment starts, stops or goes, for the replicas to load them again. */
   onChange?: () => void;
+  /** A serving replica's: it counts the experiments its writer stores, and refuses to change them. */
+  follower?: boolean;
 }
 
 /** A readable id: the name's letters (Vietnamese marks dropped) and a random suffix. */
@@ -202,8 +204,14 @@ export class Experiments {
     };
   }
 
+  private writable(): void {
+    if (this.options.follower)
+      throw new GuError('READ_ONLY', 'experiments are started and stopped by the writer');
+  }
+
   /** Starts an experiment on a placement where none runs. */
   async start(draft: ExperimentDraft): Promise<ExperimentReport> {
+    this.writable();
     let id: string;
     do id = newId(typeof draft.name === 'string' ? draft.name : '');
     while (this.stored.has(id));
@@ -236,6 +244,7 @@ export class Experiments {
 
   /** Stops an experiment: its shoppers see the placement's default again, and its figures are frozen. */
   async stop(id: string): Promise<ExperimentReport> {
+    this.writable();
     const e = this.stored.get(id);
     if (!e) throw new GuError('UNKNOWN_EXPERIMENT', `no experiment ${id}`);
     if (e.stoppedAt !== undefined) return this.report(e); // stopping twice is stopping once
@@ -253,6 +262,7 @@ export class Experiments {
 
   /** Deletes a stopped experiment and its figures. */
   async delete(id: string): Promise<void> {
+    this.writable();
     const e = this.stored.get(id);
     if (!e) throw new GuError('UNKNOWN_EXPERIMENT', `no experiment ${id}`);
     if (e.stoppedAt === undefined)

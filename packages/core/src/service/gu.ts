@@ -62,8 +62,10 @@ export interface GuOptions {
   /** Told how far the background preparation of home lists is. */
   onHomeListProgress?: (done: number, total: number) => void;
   /**
-   * A serving replica: its state follows a log and stores that another Gu (the writer) owns. It writes
-   * nothing; the writer's changes reach it through apply().
+   * A serving replica, or the CLI beside a running server: its state follows a log and stores that another Gu
+   * (the writer) owns. It may train, promote and roll back model versions (the writer's processes pick those
+   * up from the model store); every other change is the writer's, refused here (READ_ONLY), and reaches it
+   * through apply().
    */
   follower?: boolean;
   /** Told of every change the replicas must apply (the writer's side of apply()). */
@@ -143,6 +145,7 @@ export class Gu {
         this.dropExperimentModels();
         this.changed({ kind: 'experiments', since: this.processor.position });
       },
+      follower: options.follower,
     });
     const live = () => [...Object.values(this.models), ...this.experimentModels.values()];
     this.processor = new StreamProcessor(stores, this.states, live, {
@@ -252,6 +255,7 @@ export class Gu {
 
   /** Validates each event, appends the valid ones durably, and only then answers (PRODUCT.md §3). */
   async ingest(batch: readonly unknown[]): Promise<IngestResult> {
+    this.writable('events');
     if (batch.length < 1 || batch.length > MAX_EVENTS_PER_BATCH)
       throw new GuError(
         'INVALID_REQUEST',
@@ -339,6 +343,12 @@ export class Gu {
     return model && { ...arm, model };
   }
 
+  /** A follower changes no store but the model store's versions: the writer does, and tells it (apply). */
+  private writable(what: string): void {
+    if (this.options.follower)
+      throw new GuError('READ_ONLY', `${what} goes to the writer: this process only follows its stores`);
+  }
+
   // ── Experiments ───────────────────────────────────────────────────────────────────────────────────────
 
   /** The log after offset `since`, up to the processor's position, into one experiment's tally. */
@@ -392,6 +402,7 @@ export class Gu {
   // ── Catalog and users ─────────────────────────────────────────────────────────────────────────────────
 
   async putItems(batch: readonly unknown[]): Promise<BatchResult<Item>> {
+    this.writable('the catalog');
     const result = validateBatch(batch, (i) => validateItem(i, this.now()), 'itemId');
     if (result.valid.length) {
       await this.stores.catalog.upsert(result.valid);
@@ -402,6 +413,7 @@ export class Gu {
   }
 
   async deleteItem(itemId: string): Promise<void> {
+    this.writable('the catalog');
     if (!(await this.stores.catalog.markUnavailable(itemId)))
       throw new GuError('UNKNOWN_ITEM', `no item ${itemId}`);
     this.catalog.markUnavailable(itemId);
@@ -409,6 +421,7 @@ export class Gu {
   }
 
   async putUsers(batch: readonly unknown[]): Promise<BatchResult<unknown>> {
+    this.writable('users');
     const result = validateBatch(batch, (u) => validateUser(u, this.now()), 'userId');
     if (result.valid.length) await this.stores.users.upsert(result.valid);
     return result;
@@ -420,6 +433,7 @@ export class Gu {
    * sees them, so the erasure is recorded for the retraining schedule to act on.
    */
   async deleteUser(userId: string): Promise<{ events: number }> {
+    this.writable('an erasure');
     const sessions = await this.stores.users.sessions(userId);
     const known = (await this.stores.users.get(userId)) !== undefined;
     // Everything already accepted is processed first, and no pass runs while the stores are erased.
@@ -448,6 +462,7 @@ export class Gu {
    * the processor has checkpointed past (EVENT_LOG_RETENTION_MS). Resolves with what went.
    */
   async expire(): Promise<{ logged: number; events: number; partitions: string[] }> {
+    this.writable('retention');
     const now = this.now();
     const logged = await this.stores.log.trim(now - EVENT_LOG_RETENTION_MS, this.processor.checkpointed);
     const events = await this.stores.events.expire(now - EVENT_STORE_TTL_MS);
@@ -462,6 +477,7 @@ export class Gu {
   }
 
   async putFilter(def: FilterDefinition): Promise<FilterDefinition> {
+    this.writable('a filter');
     const checked = checkFilter(def);
     await this.stores.meta.set(`filter/${checked.name}`, checked);
     this.filters.set(checked.name, checked);
@@ -471,6 +487,7 @@ export class Gu {
   }
 
   async deleteFilter(name: string): Promise<void> {
+    this.writable('a filter');
     if (!this.filters.delete(name)) throw new GuError('UNKNOWN_FILTER', `no filter named ${name}`);
     await this.stores.meta.delete(`filter/${name}`);
     this.cache.clear(); // cached answers under the filter must not outlive it

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { GuError } from '../errors.js';
 import type { LoggedEvent } from '../ports/event-log.js';
 import type { Stores } from '../ports/stores.js';
 import { Gu, type GuChange } from './gu.js';
@@ -67,6 +68,45 @@ describe('Gu: serving replicas', () => {
       lakeBefore + views.length,
       'the lake holds each new event once: the replica appended none',
     );
+  });
+
+  test('a replica refuses every change but model versions, and the stores stay as the writer left them', async () => {
+    const { writer, replica, stores } = await writerAndReplica();
+    const lakeBefore = (await lakeEvents(stores)).length;
+    const logBefore = await stores.log.last();
+    const view = { eventId: eventId(), eventType: 'view', userId: 'u0', itemId: 'b1', timestamp: NOW };
+    const filter = {
+      name: 'cheap',
+      include: [{ field: 'price', op: 'lte' as const, value: 300_000 }],
+      exclude: [],
+    };
+    const writes: [string, () => Promise<unknown>][] = [
+      ['ingest', () => replica.ingest([view])],
+      [
+        'putItems',
+        () => replica.putItems([{ itemId: 'new1', title: 'New', categories: ['Fashion'], price: 1 }]),
+      ],
+      ['deleteItem', () => replica.deleteItem('a4')],
+      ['putUsers', () => replica.putUsers([{ userId: 'u0' }])],
+      ['deleteUser', () => replica.deleteUser('u0')],
+      ['expire', () => replica.expire()],
+      ['putFilter', () => replica.putFilter(filter)],
+      ['deleteFilter', () => replica.deleteFilter('cheap')],
+      [
+        'start an experiment',
+        () => replica.experiments.start({ name: 'x', placement: 'home', variants: [] }),
+      ],
+      ['stop an experiment', () => replica.experiments.stop('x')],
+      ['delete an experiment', () => replica.experiments.delete('x')],
+    ];
+    for (const [what, write] of writes)
+      await assert.rejects(write(), (e: unknown) => e instanceof GuError && e.code === 'READ_ONLY', what);
+    assert.equal((await lakeEvents(stores)).length, lakeBefore);
+    assert.deepEqual(await stores.log.last(), logBefore);
+    assert.equal((await stores.catalog.get('a4'))?.available, true);
+    assert.equal(await stores.users.get('u0'), undefined);
+    assert.deepEqual(writer.listFilters(), []);
+    assert.deepEqual(writer.experiments.list(), []);
   });
 
   test('catalog changes, filters and model promotions reach a replica', async () => {
