@@ -98,3 +98,18 @@ test('a recommendation id names its placement, however long ago it was served', 
   }
   assert.notEqual(newRecommendationId('home'), newRecommendationId('home'));
 });
+
+test('events received before the last day are passed over; an erased shopper leaves the shoppers counted', () => {
+  const now = T0 + 25 * 60 * 60_000;
+  const kpis = new KpiTracker(() => now);
+  kpis.recordEvents([
+    ev('purchase', 'old', T0, { price: 1_000, orderId: 'o-old' }),
+    ev('view', 'a', now - 60_000),
+    ev('purchase', 'b', now - 30_000, { price: 2_000, orderId: 'o-b' }),
+  ]);
+  const day = kpis.report(24 * 60);
+  assert.deepEqual([day.shoppers, day.orders, day.revenue], [2, 1, 2_000]);
+  kpis.erase(['u:b']);
+  const after = kpis.report(24 * 60);
+  assert.deepEqual([after.shoppers, after.conversionRate, after.orders], [1, 0, 1]);
+});

@@ -1,5 +1,4 @@
-import { shopperKey } from '../domain/events.js';
-import type { LoggedEvent } from '../ports/event-log.js';
+import { shopperKey, type ShopEvent } from '../domain/events.js';
 import { placementOfRecommendation } from '../serving/placements.js';
 import type { ServedSummary } from './served-tally.js';
 
@@ -26,7 +25,6 @@ interface Bucket {
 }
 
 interface Shopper {
-  firstSeen: number;
   lastSeen: number;
   events: number;
   purchased: boolean;
@@ -154,36 +152,47 @@ export class KpiTracker {
     }
   }
 
-  /** Processed events, counted at the time the server received them (clients' clocks drift). */
-  recordEvents(events: readonly LoggedEvent[]): void {
-    for (const e of events) {
-      const b = this.bucket(e.receivedAt);
-      b.events++;
-      const placement = e.recommendationId
-        ? (placementOfRecommendation(e.recommendationId) ?? 'unknown')
-        : undefined;
-      if (e.eventType === 'recommendation_impression' && placement) add(b.impressions, placement);
-      if (e.eventType === 'recommendation_click' && placement) add(b.clicks, placement);
-      if (e.eventType === 'purchase') {
-        const value = (e.price ?? 0) * (e.quantity ?? 1);
-        b.purchases++;
-        b.revenue += value;
-        b.orders.add(e.orderId ?? e.eventId);
-        if (placement) b.attributedRevenue += value;
-      }
-      if (e.eventType === 'recommendation_impression') continue; // seeing a list is not a visit
-      const key = shopperKey(e);
-      const s = this.shoppers.get(key) ?? {
-        firstSeen: e.receivedAt,
-        lastSeen: 0,
-        events: 0,
-        purchased: false,
-      };
-      s.lastSeen = Math.max(s.lastSeen, e.receivedAt);
-      s.events++;
-      s.purchased ||= e.eventType === 'purchase';
-      this.shoppers.set(key, s);
+  recordEvents(events: readonly ShopEvent[]): void {
+    for (const e of events) this.recordEvent(e);
+  }
+
+  /**
+   * A processed event, counted at the time the server received it (clients' clocks drift); one received
+   * before the last day is passed over (on start, the event store's 30 days are replayed through here).
+   */
+  recordEvent(e: ShopEvent): void {
+    const minute = Math.floor(e.receivedAt / MINUTE);
+    if (minute <= Math.floor(this.now() / MINUTE) - KPI_HORIZON_MINUTES) return;
+    const b = this.bucket(e.receivedAt);
+    b.events++;
+    const placement = e.recommendationId
+      ? (placementOfRecommendation(e.recommendationId) ?? 'unknown')
+      : undefined;
+    if (e.eventType === 'recommendation_impression' && placement) add(b.impressions, placement);
+    if (e.eventType === 'recommendation_click' && placement) add(b.clicks, placement);
+    if (e.eventType === 'purchase') {
+      const value = (e.price ?? 0) * (e.quantity ?? 1);
+      b.purchases++;
+      b.revenue += value;
+      b.orders.add(e.orderId ?? e.eventId);
+      if (placement) b.attributedRevenue += value;
     }
+    if (e.eventType === 'recommendation_impression') return; // seeing a list is not a visit
+    const key = shopperKey(e);
+    const s = this.shoppers.get(key) ?? {
+      lastSeen: 0,
+      events: 0,
+      purchased: false,
+    };
+    s.lastSeen = Math.max(s.lastSeen, e.receivedAt);
+    s.events++;
+    s.purchased ||= e.eventType === 'purchase';
+    this.shoppers.set(key, s);
+  }
+
+  /** Erasure: the shoppers leave the figures' memory (what they added to the counts stays, anonymous). */
+  erase(shoppers: readonly string[]): void {
+    for (const key of shoppers) this.shoppers.delete(key);
   }
 
   report(windowMinutes = 60): KpiReport {

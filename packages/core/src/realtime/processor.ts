@@ -12,7 +12,7 @@ export interface ProcessorOptions {
   /** The lake is flushed and the position saved at least this often (and on stop). */
   checkpointEveryMs?: number;
   now?: () => number;
-  /** Told of every processed batch (metrics, KPIs). */
+  /** Told of every processed batch (metrics); a batch replayed after a restart is told again. */
   onBatch?: (events: readonly LoggedEvent[]) => void;
   /**
    * Told of every event as the shopper state takes it, once: on start those it is rebuilt from (the 30-day

@@ -4,6 +4,7 @@ import { GuError } from '../errors.js';
 import { dayOf } from '../ports/data-lake.js';
 import type { LoggedEvent } from '../ports/event-log.js';
 import type { Stores } from '../ports/stores.js';
+import type { KpiReport } from '../realtime/kpis.js';
 import { Gu } from './gu.js';
 import {
   DAY,
@@ -543,6 +544,63 @@ describe('Gu: shoppers', () => {
     assert.deepEqual(await gu.deleteUser('u3'), { events: 9 });
     await gu.putUsers([{ userId: 'quiet' }]);
     assert.deepEqual(await gu.deleteUser('quiet'), { events: 0 });
+  });
+});
+
+/** What a live report says of events (what it says of served answers is the serving process's own). */
+const ofEvents = (r: KpiReport) => ({
+  eventsPerSecond: r.eventsPerSecond,
+  shoppers: r.shoppers,
+  conversionRate: r.conversionRate,
+  bounceRate: r.bounceRate,
+  orders: r.orders,
+  revenue: r.revenue,
+  attributedRevenue: r.attributedRevenue,
+  widgets: Object.entries(r.widgets)
+    .filter(([, w]) => w.impressions || w.clicks)
+    .map(([placement, w]) => [placement, w.impressions, w.clicks]),
+  series: r.series.map((p) => [p.minute, p.events, p.purchases, p.revenue, p.impressions, p.clicks]),
+});
+
+describe('Gu: live figures', () => {
+  test('survive a crash and restart, each event counted once; an erased shopper leaves them', async () => {
+    const { gu, stores, clock } = await trainedShop();
+    const answer = gu.recommend({ userId: 'kim', placement: 'home', n: 3 });
+    const fromList = { userId: 'kim', recommendationId: answer.recommendationId, timestamp: NOW - 60_000 };
+    const first = answer.items[0].itemId;
+    await ingestAndProcess(gu, [
+      ...answer.items.map(({ itemId }) => ({
+        ...fromList,
+        eventId: eventId(),
+        eventType: 'recommendation_impression' as const,
+        itemId,
+      })),
+      { ...fromList, eventId: eventId(), eventType: 'recommendation_click', itemId: first },
+      {
+        ...fromList,
+        eventId: eventId(),
+        eventType: 'purchase',
+        itemId: first,
+        orderId: 'kim-1',
+        price: 200_000,
+        quantity: 1,
+      },
+      ...activity({ userId: 'lan' }, ['a1']),
+    ]);
+    clock.now += 60_000;
+    const live = gu.kpis.report(60);
+    // The shop's history was received within the hour too.
+    assert.ok(live.orders > 1 && live.shoppers > 2 && live.widgets.home.clicks === 1);
+
+    // A crash: the processor made no checkpoint since these events, so a new process replays them from the
+    // log, as well as rebuilding the shoppers' state from the event store that already holds them.
+    const reopened = await Gu.open(stores, { now: () => clock.now, deadlineMs: 10_000 });
+    assert.deepEqual(ofEvents(reopened.kpis.report(60)), ofEvents(live));
+
+    await reopened.deleteUser('kim');
+    assert.equal(reopened.kpis.report(60).shoppers, live.shoppers - 1);
+    await reopened.close();
+    await gu.close();
   });
 });
 

@@ -152,11 +152,13 @@ export class Gu {
       now: options.now,
       follower: options.follower,
       onError: options.onProcessorError,
-      onApply: (e) => this.experiments.record(e),
-      onBatch: (events) => {
-        this.kpis.recordEvents(events);
-        options.onBatch?.(events);
+      // Told of each event once, those the state is rebuilt from on start included: the experiments' and the
+      // live figures count what came before a restart too.
+      onApply: (e) => {
+        this.experiments.record(e);
+        this.kpis.recordEvent(e);
       },
+      onBatch: options.onBatch,
     });
     this.recommender = new Recommender({
       models: () => this.models,
@@ -246,6 +248,7 @@ export class Gu {
         await this.processor.drainThen(() => {
           for (const key of change.shoppers) this.states.erase(key);
           this.experiments.erase(change.shoppers);
+          this.kpis.erase(change.shoppers);
           this.cache.clear();
         });
     }
@@ -447,6 +450,7 @@ export class Gu {
       const shoppers = [`u:${userId}`, ...sessions.map((s) => `s:${s}`)];
       for (const key of shoppers) this.states.erase(key);
       this.experiments.erase(shoppers);
+      this.kpis.erase(shoppers);
       this.cache.clear();
       this.changed({ kind: 'erased', shoppers });
       return erased;
