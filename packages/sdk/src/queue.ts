@@ -6,6 +6,19 @@ const INDEX_KEY = 'gu.queues';
 const queueKey = (owner: string) => `gu.queue.${owner}`;
 
 /**
+ * How long after it was first sent an unacknowledged event may still be sent again. The server knows an
+ * event id for a week (its log's retention): an event sent longer ago, whose answer never came, may have
+ * arrived, and sent again it would count twice. A day short of the week, for the clocks of a device.
+ */
+export const RESEND_WITHIN_MS = 6 * 86_400_000;
+
+/** A queue as stored: its events, and when each that went out unacknowledged was first sent. */
+interface Stored {
+  events: EventInput[];
+  sent: Record<string, number>;
+}
+
+/**
  * The events not yet acknowledged, oldest first, persisted in storage so they survive a reload, a crash or
  * going offline. Bounded: past `max` events the oldest are dropped.
  *
@@ -16,6 +29,8 @@ const queueKey = (owner: string) => `gu.queue.${owner}`;
  */
 export class EventQueue {
   events: EventInput[] = [];
+  /** When each queued event was first handed to the network (socket, POST or beacon), by event id. */
+  private readonly sent = new Map<string, number>();
 
   constructor(
     private readonly storage: SafeStorage,
@@ -27,14 +42,25 @@ export class EventQueue {
     return this.events.length;
   }
 
-  /** Adopts the queues left in storage; returns how many events were restored. */
-  restore(): number {
+  /**
+   * Adopts the queues left in storage, but for events first sent before `now - RESEND_WITHIN_MS` (the
+   * server may have them and no longer know their ids); returns how many events were restored and dropped.
+   */
+  restore(now: number): { restored: number; dropped: number } {
     const byId = new Map<string, EventInput>();
+    let dropped = 0;
     for (const owner of this.index()) {
-      const events = this.storage.getJson<unknown>(queueKey(owner));
-      if (Array.isArray(events))
-        for (const e of events as EventInput[])
-          if (e && typeof e.eventId === 'string' && !byId.has(e.eventId)) byId.set(e.eventId, e);
+      const { events, sent } = parseStored(this.storage.getJson<unknown>(queueKey(owner)));
+      for (const e of events) {
+        if (!e || typeof e.eventId !== 'string' || byId.has(e.eventId)) continue;
+        const at = sent[e.eventId];
+        if (typeof at === 'number' && now - at > RESEND_WITHIN_MS) {
+          dropped++;
+          continue;
+        }
+        byId.set(e.eventId, e);
+        if (typeof at === 'number') this.sent.set(e.eventId, at);
+      }
       if (owner !== this.owner) this.storage.remove(queueKey(owner));
     }
     // Interleaves the queues of several pages by time; the sort is stable, so one page keeps its order.
@@ -43,27 +69,38 @@ export class EventQueue {
     this.events = [...restored, ...this.events].slice(-this.max);
     this.storage.set(INDEX_KEY, JSON.stringify([]));
     this.save();
-    return restored.length;
+    return { restored: restored.length, dropped };
+  }
+
+  /** The events are going out now: the first time for some, whose time is kept until acknowledged. */
+  markSent(events: readonly EventInput[], at: number): void {
+    for (const e of events) if (!this.sent.has(e.eventId)) this.sent.set(e.eventId, at);
   }
 
   /** Appends an event; returns how many old events were dropped to stay within the bound. */
   push(event: EventInput): number {
     this.events.push(event);
     const over = this.events.length - this.max;
-    if (over > 0) this.events.splice(0, over);
+    if (over > 0) for (const e of this.events.splice(0, over)) this.sent.delete(e.eventId);
     return Math.max(0, over);
   }
 
   /** Removes acknowledged events. */
   remove(eventIds: ReadonlySet<string>): void {
     this.events = this.events.filter((e) => !eventIds.has(e.eventId));
+    for (const id of eventIds) this.sent.delete(id);
   }
 
   /** Writes the queue to storage (and removes it there once empty). */
   save(): void {
     const owners = this.index().filter((o) => o !== this.owner);
     if (this.events.length) {
-      this.storage.set(queueKey(this.owner), JSON.stringify(this.events));
+      const stored: Stored = { events: this.events, sent: {} };
+      for (const e of this.events) {
+        const at = this.sent.get(e.eventId);
+        if (at !== undefined) stored.sent[e.eventId] = at;
+      }
+      this.storage.set(queueKey(this.owner), JSON.stringify(stored));
       owners.push(this.owner);
     } else this.storage.remove(queueKey(this.owner));
     this.storage.set(INDEX_KEY, JSON.stringify(owners));
@@ -73,4 +110,14 @@ export class EventQueue {
     const owners = this.storage.getJson<unknown>(INDEX_KEY);
     return Array.isArray(owners) ? owners.filter((o): o is string => typeof o === 'string') : [];
   }
+}
+
+/** A stored queue: `{ events, sent }`, or the bare array of events that trackers before `sent` wrote. */
+function parseStored(value: unknown): Stored {
+  if (Array.isArray(value)) return { events: value as EventInput[], sent: {} };
+  const stored = value as Partial<Stored> | null;
+  return {
+    events: Array.isArray(stored?.events) ? stored.events : [],
+    sent: stored?.sent && typeof stored.sent === 'object' ? stored.sent : {},
+  };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SESSION_IDLE_MS } from './session.js';
-import { settle } from './testing/fakes.js';
+import { FakeClock, settle } from './testing/fakes.js';
 import { harness } from './testing/harness.js';
 import type { EventInput } from './types.js';
 
@@ -180,6 +180,37 @@ describe('Tracker: page hidden', () => {
     tracker.view('a');
     window.dispatchEvent(new Event('pagehide'));
     assert.equal(reload({ env: {} }).pending, 1);
+  });
+
+  it('a next page days later sends again what went out unacknowledged, within the days the server knows its ids', async () => {
+    /** An event goes out once, by POST (its answer lost) or by beacon, and the next page comes days later. */
+    const nextPage = async (days: number, by: 'post' | 'beacon') => {
+      const { window, sendBeacon } = page();
+      const first = harness({ env: { window }, sendBeacon: by === 'beacon' ? sendBeacon : () => false });
+      first.fetch.answer(new TypeError('offline'));
+      first.tracker.view('a');
+      if (by === 'post') await first.clock.advance(100);
+      window.dispatchEvent(new Event('pagehide'));
+      const clock = new FakeClock(first.clock.time + days * 86_400_000);
+      const later = harness({}, { clock, storage: first.storage });
+      return { pending: later.tracker.pending, errors: later.errors.map(String) };
+    };
+    for (const by of ['post', 'beacon'] as const) {
+      assert.deepEqual(await nextPage(5, by), { pending: 1, errors: [] }, by);
+      const week = await nextPage(7, by);
+      assert.equal(week.pending, 0, by);
+      assert.match(week.errors[0], /dropped 1 queued event\(s\) first sent over 6 days ago/, by);
+    }
+  });
+
+  it('what was never sent is kept however long the next page takes', async () => {
+    const { window } = page();
+    const { tracker, clock, storage } = harness({ env: { window }, sendBeacon: () => false });
+    tracker.view('a'); // the page goes before the batching window ends, and the beacon budget is spent
+    window.dispatchEvent(new Event('pagehide'));
+    const later = harness({}, { clock: new FakeClock(clock.time + 30 * 86_400_000), storage });
+    assert.equal(later.tracker.pending, 1);
+    assert.deepEqual(later.errors, []);
   });
 });
 

@@ -2,7 +2,7 @@ import { browserEnvironment, deviceOf, streamUrl, type TrackerEnvironment } from
 import { EventRejectedError, GuApiError } from './errors.js';
 import { defaultFetch, requestJson, type HttpOptions } from './http.js';
 import { createIdGenerator } from './ids.js';
-import { EventQueue } from './queue.js';
+import { EventQueue, RESEND_WITHIN_MS } from './queue.js';
 import { Session } from './session.js';
 import { defaultStorage, SafeStorage, type StorageLike } from './storage.js';
 import { EventStream, realTimers, type Timers } from './stream.js';
@@ -124,7 +124,15 @@ export class Tracker {
       if (this.retryTimer !== undefined) void this.flush();
     });
 
-    if (this.queue.restore()) this.schedule();
+    const { restored, dropped } = this.queue.restore(this.now());
+    if (dropped)
+      this.report(
+        new Error(
+          `dropped ${dropped} queued event(s) first sent over ${RESEND_WITHIN_MS / 86_400_000} days ago, ` +
+            'unacknowledged: the server may have them and no longer knows their ids',
+        ),
+      );
+    if (restored) this.schedule();
   }
 
   // ── Who ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -309,6 +317,8 @@ export class Tracker {
   /** One batch over the socket when it is open, else (or when that fails) over REST. */
   private async deliver(batch: EventInput[]): Promise<Outcome> {
     for (const e of batch) this.inFlight.add(e.eventId);
+    this.queue.markSent(batch, this.now());
+    this.persistSoon();
     try {
       let error: unknown;
       if (this.stream?.open)
@@ -411,28 +421,30 @@ export class Tracker {
   }
 
   /**
-   * The page is hidden or going away: save the queue, and hand what was not acknowledged to sendBeacon,
-   * which outlives the page. The events stay queued until acknowledged, so the next page (or this one, if
-   * it comes back) sends them again; the server drops the duplicates by eventId.
+   * The page is hidden or going away: hand what was not acknowledged to sendBeacon, which outlives the page,
+   * and save the queue. The events stay queued until acknowledged, so the next page (or this one, if it comes
+   * back) sends them again; the server drops the duplicates by eventId, for as long as it knows them
+   * (RESEND_WITHIN_MS), so the queue is saved with when they went out.
    */
   private hidden(): void {
-    this.queue.save();
     const beacon = this.o.sendBeacon ?? this.defaultBeacon();
-    if (!beacon) return;
     const events = this.queue.events.filter((e) => !this.beaconed.has(e.eventId));
     const url = `${this.http.baseUrl.replace(/\/+$/, '')}/v1/events?key=${encodeURIComponent(this.o.apiKey)}`;
-    for (const chunk of beaconChunks(events, this.maxBatch)) {
-      const body = JSON.stringify(chunk);
-      const data = typeof Blob === 'function' ? new Blob([body], { type: 'application/json' }) : body;
-      let sent = false;
-      try {
-        sent = beacon(url, data);
-      } catch {
-        sent = false;
+    if (beacon)
+      for (const chunk of beaconChunks(events, this.maxBatch)) {
+        const body = JSON.stringify(chunk);
+        const data = typeof Blob === 'function' ? new Blob([body], { type: 'application/json' }) : body;
+        let sent = false;
+        try {
+          sent = beacon(url, data);
+        } catch {
+          sent = false;
+        }
+        if (!sent) break; // the browser's beacon budget is spent: the queue keeps them
+        for (const e of chunk) this.beaconed.add(e.eventId);
+        this.queue.markSent(chunk, this.now());
       }
-      if (!sent) return; // the browser's beacon budget is spent: the queue keeps them
-      for (const e of chunk) this.beaconed.add(e.eventId);
-    }
+    this.queue.save();
   }
 
   private defaultBeacon(): ((url: string, data: Blob | string) => boolean) | undefined {
