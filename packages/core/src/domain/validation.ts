@@ -7,7 +7,8 @@ import type { User } from './users.js';
 export const MAX_EVENTS_PER_BATCH = 500;
 export const MAX_ITEMS_PER_BATCH = 1000;
 /** Clocks drift; an event stamped further ahead than this is a client bug, not the future. */
-const MAX_CLOCK_SKEW_MS = 24 * 3_600_000;
+/** How far a device's clock may be from the server's. */
+export const MAX_CLOCK_SKEW_MS = 24 * 3_600_000;
 /**
  * No shop's clickstream is older than this. It also catches epoch seconds sent for milliseconds, which would
  * otherwise be stored as January 1970: outside every window that training and the real-time state read, the

@@ -173,7 +173,7 @@ describe('ExperimentTally', () => {
     }
   });
 
-  test('counts nothing before the start or after the stop, nor lists of another experiment', () => {
+  test('counts nothing before the start or after the stop, nor lists of another experiment, nor events stamped days before', () => {
     const tally = new ExperimentTally({ ...experiment, stoppedAt: 3000 });
     const impression = (receivedAt: number, recommendationId = 'pdp.three-ways.a.1') =>
       event({
@@ -187,6 +187,8 @@ describe('ExperimentTally', () => {
     tally.record(impression(3001));
     tally.record(impression(2000, 'pdp.other.a.1'));
     tally.record(impression(2000, 'pdp.1'));
+    // Received while it ran, but stamped more than a day before it started (a device clock days behind).
+    tally.record({ ...impression(2000), timestamp: 1000 - 86_400_001 });
     assert.deepEqual(
       tally.results(4000).variants.map((v) => v.impressions),
       [0, 0, 0],

@@ -1,5 +1,5 @@
 import { shopperKey, type ShopEvent } from '../domain/events.js';
-import { MAX_PRICE } from '../domain/validation.js';
+import { MAX_CLOCK_SKEW_MS, MAX_PRICE } from '../domain/validation.js';
 import { armOfRecommendation } from '../serving/placements.js';
 import { DEFAULT_MINIMUM_LIFT, type Experiment, type Variant } from './experiment.js';
 import { Exposures } from './exposures.js';
@@ -124,6 +124,9 @@ export class ExperimentTally {
   record(e: ShopEvent): void {
     const { startedAt, stoppedAt } = this.experiment;
     if (e.receivedAt < startedAt || (stoppedAt !== undefined && e.receivedAt > stoppedAt)) return;
+    // Stamped more than a clock's skew before the start: not the experiment's (a device clock days off, an
+    // old event sent late). A restart's recount, which reads the lake by event time, could not find it.
+    if (e.timestamp < startedAt - MAX_CLOCK_SKEW_MS) return;
     // A session that signs in is the user from now on, in whichever variant the session was.
     if (e.userId && e.sessionId) this.merge(`s:${e.sessionId}`, `u:${e.userId}`);
     const key = shopperKey(e);

@@ -1,4 +1,5 @@
 import { shopperKey, type ShopEvent } from '../domain/events.js';
+import { MAX_CLOCK_SKEW_MS } from '../domain/validation.js';
 import { GuError } from '../errors.js';
 import type { DataLake } from '../ports/data-lake.js';
 import type { MetaStore } from '../ports/meta-store.js';
@@ -131,28 +132,27 @@ export class Experiments {
 
   /**
    * The processor's start recounts running experiments from the event store, which keeps 30 days: what an
-   * experiment running longer counted before `horizon` (the store's first moment) is recounted first from the
-   * lake, which keeps a year. The events go in event time, as the store's do: the lake's days follow one
-   * another in time, and each day's events are sorted. A crash replay can leave a second copy of an event in
-   * the lake; as a day's partition is in the order the processor appended it, which is the log's, a copy is
-   * the event whose offset is not above the day's newest so far. Resolves with how many events were counted.
+   * experiment that started before `horizon` (the store's first moment) counted before it is recounted first
+   * from the lake, which keeps a year. The events go in event time, as the store's do: the lake's days follow
+   * one another in time, and each day's events are sorted. The lake can hold an event twice (a crash replay,
+   * an id sent again after the log forgot it), each time in the same day: a day's second copy is passed over.
+   * Resolves with how many events were counted.
    */
   async recountBefore(horizon: number, lake: DataLake): Promise<number> {
-    const long = [...this.running.values()].filter((e) => e.startedAt < horizon);
+    // ExperimentTally.record takes events stamped up to a clock's skew before the start.
+    const long = [...this.running.values()].filter((e) => e.startedAt - MAX_CLOCK_SKEW_MS < horizon);
     if (!long.length) return 0;
     const tallies = long.map((e) => this.tallies.get(e.id)!);
-    // A day early: an event may carry a client clock up to a day behind the server's (validation.ts).
-    const first = Math.floor(Math.min(...long.map((e) => e.startedAt)) / DAY_MS) - 1;
+    const first = Math.floor((Math.min(...long.map((e) => e.startedAt)) - MAX_CLOCK_SKEW_MS) / DAY_MS);
     const last = Math.floor(horizon / DAY_MS);
     let day = first;
-    let newest = -Infinity;
-    let events: ShopEvent[] = [];
+    let events = new Map<string, ShopEvent>();
     let counted = 0;
     const countDay = () => {
-      events.sort((a, b) => a.timestamp - b.timestamp);
-      for (const tally of tallies) for (const e of events) tally.record(e);
-      counted += events.length;
-      events = [];
+      const inTime = [...events.values()].sort((a, b) => a.timestamp - b.timestamp);
+      for (const tally of tallies) for (const e of inTime) tally.record(e);
+      counted += inTime.length;
+      events = new Map();
     };
     for await (const e of lake.scan(new Date(first * DAY_MS).toISOString().slice(0, 10))) {
       const d = Math.floor(e.timestamp / DAY_MS);
@@ -160,11 +160,9 @@ export class Experiments {
       if (d !== day) {
         countDay();
         day = d;
-        newest = -Infinity;
       }
-      if (e.offset <= newest) continue;
-      newest = e.offset;
-      if (e.timestamp < horizon && ExperimentTally.counts(e)) events.push(e);
+      // By id: a day's second copy of an event takes the first's place.
+      if (e.timestamp < horizon && ExperimentTally.counts(e)) events.set(e.eventId, e);
     }
     countDay();
     return counted;

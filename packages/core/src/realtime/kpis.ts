@@ -163,6 +163,9 @@ export class KpiTracker {
   recordEvent(e: ShopEvent): void {
     const minute = Math.floor(e.receivedAt / MINUTE);
     if (minute <= Math.floor(this.now() / MINUTE) - KPI_HORIZON_MINUTES) return;
+    // A session that signs in is the user from then on, as the event store files its events: one shopper,
+    // live as after a restart.
+    if (e.userId && e.sessionId) this.merge(`s:${e.sessionId}`, `u:${e.userId}`);
     const b = this.bucket(e.receivedAt);
     b.events++;
     const placement = e.recommendationId
@@ -190,7 +193,21 @@ export class KpiTracker {
     this.shoppers.set(key, s);
   }
 
-  /** Erasure: the shoppers leave the figures' memory (what they added to the counts stays, anonymous). */
+  private merge(from: string, to: string): void {
+    const session = this.shoppers.get(from);
+    if (!session) return;
+    this.shoppers.delete(from);
+    const user = this.shoppers.get(to);
+    if (!user) return void this.shoppers.set(to, session);
+    user.lastSeen = Math.max(user.lastSeen, session.lastSeen);
+    user.events += session.events;
+    user.purchased ||= session.purchased;
+  }
+
+  /**
+   * Erasure: the shoppers leave the tracker's memory, and with it the shoppers counted; their events stay in
+   * the minutes' counts, which hold no one's id, until a restart counts again without them.
+   */
   erase(shoppers: readonly string[]): void {
     for (const key of shoppers) this.shoppers.delete(key);
   }

@@ -586,6 +586,9 @@ describe('Gu: live figures', () => {
         quantity: 1,
       },
       ...activity({ userId: 'lan' }, ['a1']),
+      // Lan's phone, anonymous, then signed in: one shopper, as the event store files it.
+      ...activity({ sessionId: 'lan-phone' }, ['a2'], 'view', NOW - 30_000),
+      ...activity({ userId: 'lan', sessionId: 'lan-phone' }, ['a3'], 'view', NOW - 20_000),
     ]);
     clock.now += 60_000;
     const live = gu.kpis.report(60);

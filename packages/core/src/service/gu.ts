@@ -346,7 +346,7 @@ export class Gu {
     return model && { ...arm, model };
   }
 
-  /** A follower changes no store but the model store's versions: the writer does, and tells it (apply). */
+  /** A follower only trains, promotes and rolls back: every other change is its writer's, told it by apply(). */
   private writable(what: string): void {
     if (this.options.follower)
       throw new GuError('READ_ONLY', `${what} goes to the writer: this process only follows its stores`);
