@@ -4,6 +4,8 @@ import type { EventInput } from './types.js';
 /** The owners (tracker instances) whose queues are in storage. */
 const INDEX_KEY = 'gu.queues';
 const queueKey = (owner: string) => `gu.queue.${owner}`;
+/** Beside a queue (a bare array, which trackers before it read too): when its events first went out. */
+const sentKey = (owner: string) => `gu.sent.${owner}`;
 
 /**
  * How long after it was first sent an unacknowledged event may still be sent again. The server knows an
@@ -11,12 +13,6 @@ const queueKey = (owner: string) => `gu.queue.${owner}`;
  * arrived, and sent again it would count twice. A day short of the week, for the clocks of a device.
  */
 export const RESEND_WITHIN_MS = 6 * 86_400_000;
-
-/** A queue as stored: its events, and when each that went out unacknowledged was first sent. */
-interface Stored {
-  events: EventInput[];
-  sent: Record<string, number>;
-}
 
 /**
  * The events not yet acknowledged, oldest first, persisted in storage so they survive a reload, a crash or
@@ -42,34 +38,44 @@ export class EventQueue {
     return this.events.length;
   }
 
-  /**
-   * Adopts the queues left in storage, but for events first sent before `now - RESEND_WITHIN_MS` (the
-   * server may have them and no longer know their ids); returns how many events were restored and dropped.
-   */
-  restore(now: number): { restored: number; dropped: number } {
+  /** Adopts the queues left in storage, with when their events first went out; returns how many it took. */
+  restore(): number {
     const byId = new Map<string, EventInput>();
-    let dropped = 0;
     for (const owner of this.index()) {
-      const { events, sent } = parseStored(this.storage.getJson<unknown>(queueKey(owner)));
-      for (const e of events) {
-        if (!e || typeof e.eventId !== 'string' || byId.has(e.eventId)) continue;
-        const at = sent[e.eventId];
-        if (typeof at === 'number' && now - at > RESEND_WITHIN_MS) {
-          dropped++;
-          continue;
+      const events = this.storage.getJson<unknown>(queueKey(owner));
+      const sent = this.storage.getJson<Record<string, unknown>>(sentKey(owner)) ?? {};
+      if (Array.isArray(events))
+        for (const e of events as EventInput[]) {
+          if (!e || typeof e.eventId !== 'string' || byId.has(e.eventId)) continue;
+          byId.set(e.eventId, e);
+          const at = sent[e.eventId];
+          if (typeof at === 'number') this.sent.set(e.eventId, at);
         }
-        byId.set(e.eventId, e);
-        if (typeof at === 'number') this.sent.set(e.eventId, at);
+      if (owner !== this.owner) {
+        this.storage.remove(queueKey(owner));
+        this.storage.remove(sentKey(owner));
       }
-      if (owner !== this.owner) this.storage.remove(queueKey(owner));
     }
     // Interleaves the queues of several pages by time; the sort is stable, so one page keeps its order.
     const time = (e: EventInput) => (typeof e.timestamp === 'number' ? e.timestamp : Date.parse(e.timestamp));
     const restored = [...byId.values()].sort((a, b) => time(a) - time(b) || 0);
     this.events = [...restored, ...this.events].slice(-this.max);
+    const kept = new Set(this.events.map((e) => e.eventId));
+    for (const id of this.sent.keys()) if (!kept.has(id)) this.sent.delete(id);
     this.storage.set(INDEX_KEY, JSON.stringify([]));
     this.save();
-    return { restored: restored.length, dropped };
+    return restored.length;
+  }
+
+  /**
+   * Drops the events first sent before `now - RESEND_WITHIN_MS` and never acknowledged: the server may have
+   * them and no longer knows their ids. Returns how many.
+   */
+  dropStale(now: number): number {
+    const stale = new Set<string>();
+    for (const [id, at] of this.sent) if (now - at > RESEND_WITHIN_MS) stale.add(id);
+    if (stale.size) this.remove(stale);
+    return stale.size;
   }
 
   /** The events are going out now: the first time for some, whose time is kept until acknowledged. */
@@ -95,14 +101,18 @@ export class EventQueue {
   save(): void {
     const owners = this.index().filter((o) => o !== this.owner);
     if (this.events.length) {
-      const stored: Stored = { events: this.events, sent: {} };
+      this.storage.set(queueKey(this.owner), JSON.stringify(this.events));
+      const sent: Record<string, number> = {};
       for (const e of this.events) {
         const at = this.sent.get(e.eventId);
-        if (at !== undefined) stored.sent[e.eventId] = at;
+        if (at !== undefined) sent[e.eventId] = at;
       }
-      this.storage.set(queueKey(this.owner), JSON.stringify(stored));
+      this.storage.set(sentKey(this.owner), JSON.stringify(sent));
       owners.push(this.owner);
-    } else this.storage.remove(queueKey(this.owner));
+    } else {
+      this.storage.remove(queueKey(this.owner));
+      this.storage.remove(sentKey(this.owner));
+    }
     this.storage.set(INDEX_KEY, JSON.stringify(owners));
   }
 
@@ -110,14 +120,4 @@ export class EventQueue {
     const owners = this.storage.getJson<unknown>(INDEX_KEY);
     return Array.isArray(owners) ? owners.filter((o): o is string => typeof o === 'string') : [];
   }
-}
-
-/** A stored queue: `{ events, sent }`, or the bare array of events that trackers before `sent` wrote. */
-function parseStored(value: unknown): Stored {
-  if (Array.isArray(value)) return { events: value as EventInput[], sent: {} };
-  const stored = value as Partial<Stored> | null;
-  return {
-    events: Array.isArray(stored?.events) ? stored.events : [],
-    sent: stored?.sent && typeof stored.sent === 'object' ? stored.sent : {},
-  };
 }

@@ -203,6 +203,36 @@ describe('Tracker: page hidden', () => {
     }
   });
 
+  it('a tab left open drops, rather than sends again, what it first sent over six days ago', async () => {
+    const week = 7 * 86_400_000;
+    const { tracker, clock, fetch, errors } = harness({ retry: { baseMs: week, maxMs: week } });
+    fetch.answer(new TypeError('offline'));
+    tracker.view('a'); // sent, its answer lost; the next try is a week away (a laptop asleep)
+    await clock.advance(100);
+    const calls = fetch.batches.length;
+    await clock.advance(week);
+    assert.equal(fetch.batches.length, calls, 'not sent again');
+    assert.equal(tracker.pending, 0);
+    assert.match(String(errors.at(-1)), /dropped 1 queued event\(s\) first sent over 6 days ago/);
+  });
+
+  it('an answer that the server did not take the events marks nothing: they are kept until it does', async () => {
+    const week = 7 * 86_400_000;
+    const { tracker, clock, fetch } = harness({ retry: { baseMs: week, maxMs: week } });
+    fetch.answer({
+      status: 401,
+      body: { error: { code: 'UNAUTHORIZED', message: 'an API key is required' } },
+    });
+    tracker.view('a');
+    await clock.advance(100);
+    await clock.advance(week); // the shop fixed its key meanwhile
+    assert.equal(tracker.pending, 0);
+    assert.deepEqual(
+      fetch.batches.map((b) => b.map((e) => e.itemId)),
+      [['a'], ['a']],
+    );
+  });
+
   it('what was never sent is kept however long the next page takes', async () => {
     const { window } = page();
     const { tracker, clock, storage } = harness({ env: { window }, sendBeacon: () => false });

@@ -124,15 +124,9 @@ export class Tracker {
       if (this.retryTimer !== undefined) void this.flush();
     });
 
-    const { restored, dropped } = this.queue.restore(this.now());
-    if (dropped)
-      this.report(
-        new Error(
-          `dropped ${dropped} queued event(s) first sent over ${RESEND_WITHIN_MS / 86_400_000} days ago, ` +
-            'unacknowledged: the server may have them and no longer knows their ids',
-        ),
-      );
-    if (restored) this.schedule();
+    this.queue.restore();
+    this.dropStale();
+    if (this.queue.length) this.schedule();
   }
 
   // ── Who ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -305,6 +299,7 @@ export class Tracker {
 
   private async sendQueued(): Promise<void> {
     while (this.retryTimer === undefined) {
+      this.dropStale();
       const batch = this.queue.events.filter((e) => !this.inFlight.has(e.eventId)).slice(0, this.maxBatch);
       if (!batch.length) return;
       if ((await this.deliver(batch)) === 'retry') {
@@ -317,22 +312,26 @@ export class Tracker {
   /** One batch over the socket when it is open, else (or when that fails) over REST. */
   private async deliver(batch: EventInput[]): Promise<Outcome> {
     for (const e of batch) this.inFlight.add(e.eventId);
-    this.queue.markSent(batch, this.now());
-    this.persistSoon();
     try {
       let error: unknown;
-      if (this.stream?.open)
+      if (this.stream?.open) {
+        const at = this.now();
         try {
           return this.acknowledged(batch, await this.stream.send(this.newId(), batch));
         } catch (e) {
           error = e;
+          this.unanswered(batch, e, at);
         }
-      if (!(error instanceof GuApiError) || error.retryable)
+      }
+      if (!(error instanceof GuApiError) || error.retryable) {
+        const at = this.now();
         try {
           return this.acknowledged(batch, await this.post(batch));
         } catch (e) {
           error = e;
+          this.unanswered(batch, e, at);
         }
+      }
       return this.failed(batch, error);
     } finally {
       for (const e of batch) this.inFlight.delete(e.eventId);
@@ -361,6 +360,32 @@ export class Tracker {
     for (const r of result.rejected ?? [])
       this.report(new EventRejectedError(batch[r.index], r.errors ?? []));
     return 'acknowledged';
+  }
+
+  /**
+   * A batch that went out at `at` and got no answer saying the server did not take it (none at all, a
+   * timeout, a server error) may have arrived: when it first went out is kept with the queue.
+   */
+  private unanswered(batch: EventInput[], error: unknown, at: number): void {
+    const refused =
+      error instanceof GuApiError &&
+      ((error.status >= 400 && error.status < 500 && error.status !== 408) || error.status === 503);
+    if (refused) return;
+    this.queue.markSent(batch, at);
+    this.persistSoon();
+  }
+
+  /** Unacknowledged events first sent too long ago to be sent again (RESEND_WITHIN_MS) leave the queue. */
+  private dropStale(): void {
+    const dropped = this.queue.dropStale(this.now());
+    if (!dropped) return;
+    this.persistSoon();
+    this.report(
+      new Error(
+        `dropped ${dropped} queued event(s) first sent over ${RESEND_WITHIN_MS / 86_400_000} days ago, ` +
+          'unacknowledged: the server may have them and no longer knows their ids',
+      ),
+    );
   }
 
   private failed(batch: EventInput[], error: unknown): Outcome {
@@ -427,6 +452,7 @@ export class Tracker {
    * (RESEND_WITHIN_MS), so the queue is saved with when they went out.
    */
   private hidden(): void {
+    this.dropStale();
     const beacon = this.o.sendBeacon ?? this.defaultBeacon();
     const events = this.queue.events.filter((e) => !this.beaconed.has(e.eventId));
     const url = `${this.http.baseUrl.replace(/\/+$/, '')}/v1/events?key=${encodeURIComponent(this.o.apiKey)}`;
