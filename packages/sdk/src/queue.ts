@@ -78,9 +78,22 @@ export class EventQueue {
     return stale.size;
   }
 
-  /** The events are going out now: the first time for some, whose time is kept until acknowledged. */
-  markSent(events: readonly EventInput[], at: number): void {
-    for (const e of events) if (!this.sent.has(e.eventId)) this.sent.set(e.eventId, at);
+  /**
+   * The events are going out now: the first time for some, whose time is kept until acknowledged. Returns
+   * the ids marked now, for unmarkSent should the server answer that it did not take them.
+   */
+  markSent(events: readonly EventInput[], at: number): string[] {
+    const marked: string[] = [];
+    for (const e of events)
+      if (!this.sent.has(e.eventId)) {
+        this.sent.set(e.eventId, at);
+        marked.push(e.eventId);
+      }
+    return marked;
+  }
+
+  unmarkSent(eventIds: readonly string[]): void {
+    for (const id of eventIds) this.sent.delete(id);
   }
 
   /** Appends an event; returns how many old events were dropped to stay within the bound. */

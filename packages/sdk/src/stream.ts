@@ -19,6 +19,7 @@ const STATUS: Record<string, number> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   PAYLOAD_TOO_LARGE: 413,
+  READ_ONLY: 409,
   RATE_LIMITED: 429,
   NOT_READY: 503,
 };

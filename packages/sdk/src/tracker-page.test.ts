@@ -233,6 +233,21 @@ describe('Tracker: page hidden', () => {
     );
   });
 
+  it('a batch is marked before it goes out: a page that dies before the answer leaves the mark', async () => {
+    const { window } = page();
+    const hanging = () => new Promise<Response>(() => undefined);
+    const first = harness({ env: { window }, sendBeacon: () => false, fetch: hanging });
+    first.tracker.view('a');
+    await first.clock.advance(100); // the POST goes out; its answer never comes
+    window.dispatchEvent(new Event('pagehide')); // and no beacon takes it: the budget is spent
+    const later = harness(
+      {},
+      { clock: new FakeClock(first.clock.time + 7 * 86_400_000), storage: first.storage },
+    );
+    assert.equal(later.tracker.pending, 0);
+    assert.match(String(later.errors[0]), /dropped 1 queued event/);
+  });
+
   it('what was never sent is kept however long the next page takes', async () => {
     const { window } = page();
     const { tracker, clock, storage } = harness({ env: { window }, sendBeacon: () => false });

@@ -315,21 +315,21 @@ export class Tracker {
     try {
       let error: unknown;
       if (this.stream?.open) {
-        const at = this.now();
+        const marked = this.goingOut(batch);
         try {
           return this.acknowledged(batch, await this.stream.send(this.newId(), batch));
         } catch (e) {
           error = e;
-          this.unanswered(batch, e, at);
+          this.answered(marked, e);
         }
       }
       if (!(error instanceof GuApiError) || error.retryable) {
-        const at = this.now();
+        const marked = this.goingOut(batch);
         try {
           return this.acknowledged(batch, await this.post(batch));
         } catch (e) {
           error = e;
-          this.unanswered(batch, e, at);
+          this.answered(marked, e);
         }
       }
       return this.failed(batch, error);
@@ -363,16 +363,24 @@ export class Tracker {
   }
 
   /**
-   * A batch that went out at `at` and got no answer saying the server did not take it (none at all, a
-   * timeout, a server error) may have arrived: when it first went out is kept with the queue.
+   * The batch goes out: it may arrive whatever happens next, the page dying before the answer included, so
+   * when it first went out is saved first. Returns the ids marked now.
    */
-  private unanswered(batch: EventInput[], error: unknown, at: number): void {
+  private goingOut(batch: EventInput[]): string[] {
+    const marked = this.queue.markSent(batch, this.now());
+    if (marked.length) this.queue.save();
+    return marked;
+  }
+
+  /** An answer that the server did not take the batch: what goingOut marked was not sent after all. */
+  private answered(marked: string[], error: unknown): void {
     const refused =
       error instanceof GuApiError &&
-      ((error.status >= 400 && error.status < 500 && error.status !== 408) || error.status === 503);
-    if (refused) return;
-    this.queue.markSent(batch, at);
-    this.persistSoon();
+      ((error.status >= 400 && error.status < 500 && error.status !== 408) || error.code === 'NOT_READY');
+    if (refused && marked.length) {
+      this.queue.unmarkSent(marked);
+      this.persistSoon();
+    }
   }
 
   /** Unacknowledged events first sent too long ago to be sent again (RESEND_WITHIN_MS) leave the queue. */

@@ -272,6 +272,28 @@ describe('Experiments through Gu', () => {
     await reopened.close();
   });
 
+  test("an event a slow clock stamped before the event store's first moment is recounted from the lake", async () => {
+    const { gu, stores, clock } = await trainedShop();
+    const { id } = await gu.experiments.start(HOME_TEST);
+    const answer = gu.recommend({ userId: 'u1', placement: 'home', n: 2 });
+    const items = answer.items.map((i) => i.itemId);
+    // Received as the test starts, stamped 18 hours earlier by the device.
+    await gu.ingest(seen({ userId: 'u1' }, answer.recommendationId, items, true, clock.now - 18 * HOUR));
+    await gu.processor.wake();
+    // 30 days less 12 hours on: the event store's first moment is 12 hours after the start, past the stamps.
+    clock.now += 30 * DAY - 12 * HOUR;
+    await gu.expire();
+    const live = gu.experiments.get(id).results!;
+    assert.equal(
+      live.variants.reduce((n, v) => n + v.impressions, 0),
+      2,
+    );
+    await gu.close();
+    const reopened = await Gu.open(stores, { now: () => clock.now, deadlineMs: 10_000 });
+    assert.deepEqual(reopened.experiments.get(id).results, live);
+    await reopened.close();
+  });
+
   test('a session that signs in keeps its variant; an erased shopper leaves the figures', async () => {
     const { gu } = await trainedShop({ shoppers: 4 });
     const { id } = await gu.experiments.start({ ...HOME_TEST, placement: 'pdp' });

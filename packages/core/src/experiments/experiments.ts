@@ -161,8 +161,9 @@ export class Experiments {
         countDay();
         day = d;
       }
-      // By id: a day's second copy of an event takes the first's place.
-      if (e.timestamp < horizon && ExperimentTally.counts(e)) events.set(e.eventId, e);
+      // By id, the first copy, as the event store keeps it.
+      if (e.timestamp < horizon && ExperimentTally.counts(e) && !events.has(e.eventId))
+        events.set(e.eventId, e);
     }
     countDay();
     return counted;

@@ -163,9 +163,6 @@ export class KpiTracker {
   recordEvent(e: ShopEvent): void {
     const minute = Math.floor(e.receivedAt / MINUTE);
     if (minute <= Math.floor(this.now() / MINUTE) - KPI_HORIZON_MINUTES) return;
-    // A session that signs in is the user from then on, as the event store files its events: one shopper,
-    // live as after a restart.
-    if (e.userId && e.sessionId) this.merge(`s:${e.sessionId}`, `u:${e.userId}`);
     const b = this.bucket(e.receivedAt);
     b.events++;
     const placement = e.recommendationId
@@ -193,7 +190,11 @@ export class KpiTracker {
     this.shoppers.set(key, s);
   }
 
-  private merge(from: string, to: string): void {
+  /**
+   * A session that signed in becomes its user when the stream processor files its events under the user
+   * (StreamProcessor's onMerge): one shopper from then on, live as after a restart, which reads them so filed.
+   */
+  merge(from: string, to: string): void {
     const session = this.shoppers.get(from);
     if (!session) return;
     this.shoppers.delete(from);

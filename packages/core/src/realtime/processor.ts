@@ -19,6 +19,11 @@ export interface ProcessorOptions {
    * event store, in time order), then each new one from the log; a replay after a restart is not told again.
    */
   onApply?: (event: ShopEvent) => void;
+  /**
+   * Told when a session that signs in becomes its user (shopperKeys), as the event store files its events then:
+   * on start the store has them filed already, and nothing is told.
+   */
+  onMerge?: (session: string, user: string) => void;
   onError?: (error: unknown) => void;
   /**
    * A follower (a serving replica) derives the in-memory state, shopper states and the serving models'
@@ -156,6 +161,7 @@ export class StreamProcessor {
       if (e.userId && e.sessionId && this.states.get(`s:${e.sessionId}`)) {
         // An anonymous session signs in: its history becomes the user's wherever it is kept by shopper.
         this.states.merge(`s:${e.sessionId}`, `u:${e.userId}`);
+        this.options.onMerge?.(`s:${e.sessionId}`, `u:${e.userId}`);
         // The session's events of this batch go to the event store first, so that the login moves them too.
         if (persist) {
           await this.stores.events.add(batch.slice(stored, i));

@@ -158,6 +158,7 @@ export class Gu {
         this.experiments.record(e);
         this.kpis.recordEvent(e);
       },
+      onMerge: (session, user) => this.kpis.merge(session, user),
       onBatch: options.onBatch,
     });
     this.recommender = new Recommender({
