@@ -218,6 +218,27 @@ describe('Tracker: WebSocket', () => {
     assert.equal(fetch.batches.length, 1);
     assert.equal(tracker.pending, 0);
   });
+  it('a batch the socket took without an answer stays marked as sent when REST then refuses it', async () => {
+    const week = 7 * 86_400_000;
+    const { tracker, clock, fetch, errors } = harness({
+      WebSocket: asWebSocket,
+      retry: { baseMs: week, maxMs: week },
+    });
+    fetch.answer({
+      status: 401,
+      body: { error: { code: 'UNAUTHORIZED', message: 'an API key is required' } },
+    });
+    tracker.view('a');
+    FakeWebSocket.last!.open();
+    await clock.advance(100);
+    FakeWebSocket.last!.fail(); // it may have arrived; REST then answers 401 for its own attempt only
+    await clock.advance(0);
+    assert.equal(fetch.batches.length, 1);
+    await clock.advance(week);
+    assert.equal(tracker.pending, 0, 'dropped, not sent again a week later');
+    assert.equal(fetch.batches.length, 1);
+    assert.match(String(errors.at(-1)), /dropped 1 queued event/);
+  });
 });
 
 describe('Tracker: retries', () => {
