@@ -1,7 +1,7 @@
 import { shopperKey, type ShopEvent } from '../domain/events.js';
 import { MAX_CLOCK_SKEW_MS } from '../domain/validation.js';
 import { GuError } from '../errors.js';
-import type { DataLake } from '../ports/data-lake.js';
+import { dayOf, type DataLake } from '../ports/data-lake.js';
 import type { MetaStore } from '../ports/meta-store.js';
 import type { Placement } from '../serving/placements.js';
 import { assign, checkExperiment, type Arm, type Experiment, type ExperimentDraft } from './experiment.js';
@@ -154,7 +154,7 @@ export class Experiments {
       counted += inTime.length;
       events = new Map();
     };
-    for await (const e of lake.scan(new Date(first * DAY_MS).toISOString().slice(0, 10))) {
+    for await (const e of lake.scan(dayOf(first * DAY_MS))) {
       const d = Math.floor(e.timestamp / DAY_MS);
       if (d > last) break;
       if (d !== day) {

@@ -246,12 +246,7 @@ export class Gu {
         return;
       case 'erased':
         // Everything the writer processed before the erasure is applied first, as the writer did.
-        await this.processor.drainThen(() => {
-          for (const key of change.shoppers) this.states.erase(key);
-          this.experiments.erase(change.shoppers);
-          this.kpis.erase(change.shoppers);
-          this.cache.clear();
-        });
+        await this.processor.drainThen(() => this.forget(change.shoppers));
     }
   }
 
@@ -431,6 +426,14 @@ export class Gu {
     return result;
   }
 
+  /** What this process holds of erased shoppers in memory: their state, exposures, live figures, answers. */
+  private forget(shoppers: readonly string[]): void {
+    for (const key of shoppers) this.states.erase(key);
+    this.experiments.erase(shoppers);
+    this.kpis.erase(shoppers);
+    this.cache.clear();
+  }
+
   /**
    * Erasure (PRODUCT.md §6): the user, their linked sessions, their events in the log, the event store and the
    * lake, and their real-time state. Models trained on them are derived data: the next training no longer
@@ -449,10 +452,7 @@ export class Gu {
       ]);
       await this.stores.users.erase(userId);
       const shoppers = [`u:${userId}`, ...sessions.map((s) => `s:${s}`)];
-      for (const key of shoppers) this.states.erase(key);
-      this.experiments.erase(shoppers);
-      this.kpis.erase(shoppers);
-      this.cache.clear();
+      this.forget(shoppers);
       this.changed({ kind: 'erased', shoppers });
       return erased;
     });
