@@ -90,6 +90,11 @@ function move(m: Moments, before: number, after: number): void {
   m.sumSquares += after * after - before * before;
 }
 
+/** An impression or click of a served list: what exposes a shopper to a variant and counts for its CTR. */
+const listInteraction = (e: ShopEvent): e is ShopEvent & { recommendationId: string } =>
+  (e.eventType === 'recommendation_impression' || e.eventType === 'recommendation_click') &&
+  !!e.recommendationId;
+
 /**
  * An experiment's figures, counted from the event stream. A shopper belongs to the variant of their first
  * impression or click (by event time, when a session exposed on one device signs in as a user exposed on
@@ -117,8 +122,7 @@ export class ExperimentTally {
    * recommendation, a purchase, or a sign-in (an event with both ids). A recount need keep no other.
    */
   static counts(e: ShopEvent): boolean {
-    const interaction = e.eventType === 'recommendation_impression' || e.eventType === 'recommendation_click';
-    return (interaction && !!e.recommendationId) || e.eventType === 'purchase' || !!(e.userId && e.sessionId);
+    return listInteraction(e) || e.eventType === 'purchase' || !!(e.userId && e.sessionId);
   }
 
   record(e: ShopEvent): void {
@@ -130,8 +134,7 @@ export class ExperimentTally {
     // A session that signs in is the user from now on, in whichever variant the session was.
     if (e.userId && e.sessionId) this.merge(`s:${e.sessionId}`, `u:${e.userId}`);
     const key = shopperKey(e);
-    const interaction = e.eventType === 'recommendation_impression' || e.eventType === 'recommendation_click';
-    if (interaction && e.recommendationId) {
+    if (listInteraction(e)) {
       const arm = armOfRecommendation(e.recommendationId);
       const variant = arm?.experiment === this.experiment.id ? this.variantIndex.get(arm.variant) : undefined;
       if (variant === undefined) return;

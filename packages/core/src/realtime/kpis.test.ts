@@ -23,6 +23,11 @@ const ev = (
   ...over,
 });
 
+/** Events told one at a time, as the stream processor tells them. */
+const recordAll = (kpis: KpiTracker, events: readonly LoggedEvent[]) => {
+  for (const e of events) kpis.recordEvent(e);
+};
+
 test('CTR per widget, conversion, bounce, orders and AOV over the window', () => {
   let now = T0;
   const kpis = new KpiTracker(() => now);
@@ -30,7 +35,7 @@ test('CTR per widget, conversion, bounce, orders and AOV over the window', () =>
   kpis.recordServed('home', 2, false);
   kpis.recordServed('pdp', 4, false);
   kpis.recordServed('pdp', 6, true);
-  kpis.recordEvents([
+  recordAll(kpis, [
     ev('recommendation_impression', 'a', T0, { recommendationId: home }),
     ev('recommendation_impression', 'b', T0, { recommendationId: home }),
     ev('recommendation_click', 'a', T0 + 1000, { recommendationId: home }),
@@ -67,7 +72,7 @@ test('CTR per widget, conversion, bounce, orders and AOV over the window', () =>
 test('figures leave the window as time passes, and an empty window has no rates', () => {
   let now = T0;
   const kpis = new KpiTracker(() => now);
-  kpis.recordEvents([ev('view', 'a', T0)]);
+  recordAll(kpis, [ev('view', 'a', T0)]);
   now = T0 + 10 * 60_000;
   const r = kpis.report(5);
   assert.equal(r.shoppers, 0);
@@ -82,7 +87,8 @@ test('figures leave the window as time passes, and an empty window has no rates'
 
 test('impressions of lists the server never served count under unknown', () => {
   const kpis = new KpiTracker(() => T0);
-  kpis.recordEvents(
+  recordAll(
+    kpis,
     ['elsewhere', 'shelf.1234', '.home', 'homepage'].map((recommendationId) =>
       ev('recommendation_impression', 'a', T0, { recommendationId }),
     ),
@@ -102,7 +108,7 @@ test('a recommendation id names its placement, however long ago it was served', 
 test('events received before the last day are passed over; an erased shopper leaves the shoppers counted', () => {
   const now = T0 + 25 * 60 * 60_000;
   const kpis = new KpiTracker(() => now);
-  kpis.recordEvents([
+  recordAll(kpis, [
     ev('purchase', 'old', T0, { price: 1_000, orderId: 'o-old' }),
     ev('view', 'a', now - 60_000),
     ev('purchase', 'b', now - 30_000, { price: 2_000, orderId: 'o-b' }),

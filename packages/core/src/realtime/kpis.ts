@@ -152,10 +152,6 @@ export class KpiTracker {
     }
   }
 
-  recordEvents(events: readonly ShopEvent[]): void {
-    for (const e of events) this.recordEvent(e);
-  }
-
   /**
    * A processed event, counted at the time the server received it (clients' clocks drift); one received
    * before the last day is passed over (on start, the event store's 30 days are replayed through here).
