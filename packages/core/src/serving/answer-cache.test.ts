@@ -38,7 +38,9 @@ test('keys asked once or twice never take the place of keys asked three times', 
   const cache = new AnswerCache(100, 60_000, () => 0);
   for (let round = 0; round < 3; round++) cache.offer('hot', answer('hot'));
   for (let k = 0; k < 10_000; k++) cache.offer(`once-${k}`, answer(String(k)));
-  for (let k = 0; k < 5_000; k++) cache.offer(`once-${k}`, answer(String(k)));
+  // Each asked twice in a row: met lately, and still not kept.
+  for (let k = 0; k < 5_000; k++)
+    for (let round = 0; round < 2; round++) cache.offer(`twice-${k}`, answer(String(k)));
   assert.equal(cache.get('hot')?.items[0].itemId, 'hot');
   assert.ok(cache.stats.size <= 2, `${cache.stats.size} answers kept`);
 });
