@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --min-semi-space-size=32 --max-semi-space-size=32 --no-allocation-site-pretenuring
+#!/usr/bin/env -S node --min-semi-space-size=32 --max-semi-space-size=32 --no-allocation-site-pretenuring --no-memory-reducer --heap-growing-percent=300
 import { Command } from 'commander';
 import { benchCommand } from './commands/bench.js';
 import { evaluateCommand } from './commands/evaluate.js';

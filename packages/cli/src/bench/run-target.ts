@@ -13,15 +13,24 @@ export interface Target {
   stop(): void;
 }
 
+/**
+ * V8's flags for a server, as `npm start`, `npm run gu` and the `gu` executable pass them (package.json, the
+ * CLI's shebang); README says why.
+ */
+export const SERVER_V8_FLAGS = [
+  '--min-semi-space-size=32',
+  '--max-semi-space-size=32',
+  '--no-allocation-site-pretenuring',
+  '--no-memory-reducer',
+  '--heap-growing-percent=300',
+];
+
 /** Starts a benchmark target in a child process and waits for the line saying where it listens. */
 export function startTarget(options: TargetOptions): Promise<Target> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
-      // As `npm start` and `gu` run the server (package.json, the CLI's shebang); README says why.
-      '--min-semi-space-size=32',
-      '--max-semi-space-size=32',
-      '--no-allocation-site-pretenuring',
+      ...SERVER_V8_FLAGS,
       '--max-old-space-size=16384',
       new URL('./target.js', import.meta.url).pathname,
       JSON.stringify(options),
