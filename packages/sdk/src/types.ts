@@ -1,6 +1,7 @@
 /**
  * The wire contract of Gu's HTTP API (PRODUCT.md §2, §6), declared here because the SDK ships to browsers
- * and imports no workspace package. Kept in step with packages/server/src/routes by hand.
+ * and imports no workspace package. packages/cli/src/wire-contract.test.ts holds it to the server's types: the
+ * build fails where they part.
  */
 
 export const PLACEMENTS = ['home', 'pdp', 'cart'] as const;

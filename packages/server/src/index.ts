@@ -8,3 +8,4 @@ export * from './stores.js';
 export * from './web.js';
 export * from './cluster.js';
 export * from './cpu-affinity.js';
+export { experimentView } from './routes/experiments.js';

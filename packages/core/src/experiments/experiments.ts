@@ -10,14 +10,17 @@ import { ExperimentTally, type ExperimentResults } from './experiment-tally.js';
 const PREFIX = 'experiment/';
 const DAY_MS = 86_400_000;
 
+/** A stopped test's figures as stored: those of tests stopped before Gu planned them have no plan. */
+export type StoredResults = Omit<ExperimentResults, 'plan'> & Partial<Pick<ExperimentResults, 'plan'>>;
+
 /** An experiment as stored: a stopped one keeps the figures it stopped with. */
 interface Stored extends Experiment {
-  results?: ExperimentResults;
+  results?: StoredResults;
 }
 
 export interface ExperimentReport extends Experiment {
   status: 'running' | 'stopped';
-  results: ExperimentResults;
+  results: StoredResults;
 }
 
 export interface ExperimentsOptions {

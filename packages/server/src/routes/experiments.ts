@@ -12,8 +12,8 @@ import { documentOnly, errorReplies } from './schemas.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** An experiment as the API shows it: times as ISO-8601. */
-const view = (e: ExperimentReport) => ({
+/** An experiment as the API shows it: times as ISO-8601 (the SDK's Experiment). */
+export const experimentView = (e: ExperimentReport) => ({
   ...e,
   startedAt: iso(e.startedAt),
   stoppedAt: e.stoppedAt === undefined ? null : iso(e.stoppedAt),
@@ -80,7 +80,7 @@ export const experimentRoutes = (o: AppOptions) => async (app: FastifyInstance) 
         response: errorReplies(401, 403),
       },
     },
-    async () => ({ experiments: experiments.list().map(view) }),
+    async () => ({ experiments: experiments.list().map(experimentView) }),
   );
   app.post<{ Body: unknown }>(
     '/v1/admin/experiments',
@@ -99,7 +99,7 @@ export const experimentRoutes = (o: AppOptions) => async (app: FastifyInstance) 
       if (typeof body !== 'object' || body === null || Array.isArray(body))
         throw new GuError('INVALID_REQUEST', 'the body is an object { name, placement, variants }');
       const started = await experiments.start(body as Parameters<typeof experiments.start>[0]);
-      return reply.status(201).send(view(started));
+      return reply.status(201).send(experimentView(started));
     },
   );
   app.get<{ Params: { id: string } }>(
@@ -112,7 +112,7 @@ export const experimentRoutes = (o: AppOptions) => async (app: FastifyInstance) 
         response: errorReplies(400, 401, 403, 404),
       },
     },
-    async (request) => view(experiments.get(request.params.id)),
+    async (request) => experimentView(experiments.get(request.params.id)),
   );
   app.post<{ Params: { id: string } }>(
     '/v1/admin/experiments/:id/stop',
@@ -124,7 +124,7 @@ export const experimentRoutes = (o: AppOptions) => async (app: FastifyInstance) 
         response: errorReplies(400, 401, 403, 404),
       },
     },
-    async (request) => view(await experiments.stop(request.params.id)),
+    async (request) => experimentView(await experiments.stop(request.params.id)),
   );
   app.delete<{ Params: { id: string } }>(
     '/v1/admin/experiments/:id',
