@@ -69,3 +69,18 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   void reply.status(status).send(body);
 }
+
+/**
+ * The router's own errors, before any route: a path that is not valid percent-encoding, or a path parameter
+ * beyond the router's limit. Fastify answers them with a body of its own unless told otherwise.
+ */
+export function routerErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split('?')[0];
+  const coded =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new GuError('INVALID_REQUEST', 'a path parameter is longer than any id (256 characters)')
+      : error.code === 'FST_ERR_BAD_URL'
+        ? new GuError('INVALID_REQUEST', `${path.slice(0, 200)} is not valid percent-encoding`)
+        : error;
+  errorHandler(coded, request, reply);
+}
