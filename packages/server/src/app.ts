@@ -19,7 +19,7 @@ import {
   type Access,
   type ApiKeys,
 } from './auth.js';
-import { errorBody, errorHandler, routerErrorHandler } from './errors.js';
+import { clientErrorHandler, errorBody, errorHandler, routerErrorHandler } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { pseudonymizer } from './pseudonym.js';
 import { replyBatcher } from './reply-batching.js';
@@ -87,8 +87,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 2 * 1024 * 1024,
     // Ids are up to 256 characters (schemas.ts), each up to 9 bytes percent-encoded in a path (a character
     // of three UTF-8 bytes): the router's default of 100 refused ids the API accepts everywhere else.
-    maxParamLength: 9 * 256,
+    routerOptions: { maxParamLength: 9 * 256 },
     frameworkErrors: routerErrorHandler,
+    clientErrorHandler,
     trustProxy: o.trustProxy ?? false,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: true } },
   });

@@ -1,5 +1,7 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { GuError, type ErrorCode } from '@gu/core';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The HTTP status of each coded error (PRODUCT.md §6). */
 export const STATUS: Record<ErrorCode, number> = {
@@ -83,4 +85,28 @@ export function routerErrorHandler(error: FastifyError, request: FastifyRequest,
         ? new GuError('INVALID_REQUEST', `${path.slice(0, 200)} is not valid percent-encoding`)
         : error;
   errorHandler(coded, request, reply);
+}
+
+/**
+ * What Node's HTTP parser refuses before any request exists (a line that is not HTTP, headers too large, a
+ * body framed two ways, a client too slow to send its request), answered with a coded body where Fastify
+ * would send one of its own, and the connection closed.
+ */
+export function clientErrorHandler(error: ConnectionError & { reason?: unknown }, socket: Socket): void {
+  // A connection reset: nobody is left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const reason = typeof error.reason === 'string' ? `: ${error.reason}` : '';
+  const [status, message]: [number, string] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'the request headers are too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'the request took too long to arrive']
+        : [400, `the request is not valid HTTP${reason}`];
+  const body = JSON.stringify(errorBody('INVALID_REQUEST', message));
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(error);
 }

@@ -82,6 +82,16 @@ export const eventRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
       websocket: true,
       config: { access: 'public' },
       schema: { summary: 'Stream event batches', tags: ['events'] },
+      // A plain GET, with no upgrade, would get the WebSocket plugin's 404 with an empty body.
+      preHandler: (request, _reply, done) =>
+        done(
+          request.ws
+            ? undefined
+            : new GuError(
+                'INVALID_REQUEST',
+                '/v1/events/stream is a WebSocket: ask with "Upgrade: websocket"',
+              ),
+        ),
     },
     (socket, request) => {
       const bucket =
