@@ -9,7 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import { GuError, type Gu } from '@gu/core';
+import { GuError, MAX_ID_LENGTH, type Gu } from '@gu/core';
 import {
   authorize,
   clientOf,
@@ -85,9 +85,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     // Fastify's own per-request lines are replaced by one line per response, with the user pseudonymized.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 2 * 1024 * 1024,
-    // Ids are up to 256 characters (schemas.ts), each up to 9 bytes percent-encoded in a path (a character
-    // of three UTF-8 bytes): the router's default of 100 refused ids the API accepts everywhere else.
-    routerOptions: { maxParamLength: 9 * 256 },
+    // An id's characters are each up to 9 bytes percent-encoded in a path (a character of three UTF-8
+    // bytes): the router's default of 100 refused ids the API accepts everywhere else.
+    routerOptions: { maxParamLength: 9 * MAX_ID_LENGTH },
     frameworkErrors: routerErrorHandler,
     clientErrorHandler,
     trustProxy: o.trustProxy ?? false,

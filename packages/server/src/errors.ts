@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { GuError, type ErrorCode } from '@gu/core';
+import { GuError, MAX_ID_LENGTH, type ErrorCode } from '@gu/core';
 import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The HTTP status of each coded error (PRODUCT.md §6). */
@@ -80,7 +80,7 @@ export function routerErrorHandler(error: FastifyError, request: FastifyRequest,
   const path = request.url.split('?')[0];
   const coded =
     error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-      ? new GuError('INVALID_REQUEST', 'a path parameter is longer than any id (256 characters)')
+      ? new GuError('INVALID_REQUEST', `a path parameter is longer than any id (${MAX_ID_LENGTH} characters)`)
       : error.code === 'FST_ERR_BAD_URL'
         ? new GuError('INVALID_REQUEST', `${path.slice(0, 200)} is not valid percent-encoding`)
         : error;

@@ -334,12 +334,9 @@ describe('malformed input on every route', { timeout: 30_000 }, () => {
   /** The error of a raw answer, which must be a coded JSON error with this status. */
   const assertCoded = (answer: string, status: number, what: string) => {
     assert.match(answer, new RegExp(`^HTTP/1\\.1 ${status} `), `${what}: ${answer.slice(0, 300)}`);
-    assertHandled(what, {
-      statusCode: status,
-      body: answer.slice(answer.indexOf('\r\n\r\n') + 4),
-      headers: {},
-    });
-    return (JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { message: string } }).error;
+    const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
+    assertHandled(what, { statusCode: status, body, headers: {} });
+    return (JSON.parse(body) as { error: { message: string } }).error;
   };
 
   const head = (line: string) => `${line}\r\nhost: x\r\nconnection: close\r\n`;

@@ -23,7 +23,13 @@ const EARLIEST_MS = Date.UTC(2000, 0, 1);
 export const MAX_PRICE = 1e12;
 const price = z.number().nonnegative().max(MAX_PRICE, 'must be at most 1000000000000 (10^12)');
 
-const id = z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+/** The longest id of an item, shopper, session or event, in characters. */
+export const MAX_ID_LENGTH = 256;
+const id = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`);
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 
 const timestamp = z.union([

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { GuError, MAX_ITEMS_PER_BATCH } from '@gu/core';
 import type { AppOptions } from '../app.js';
-import { documentOnly, errorReplies, itemBatch, userBatch } from './schemas.js';
+import { documentOnly, errorReplies, id, itemBatch, userBatch } from './schemas.js';
 
 const idParam = (name: string) =>
   ({
     type: 'object',
-    properties: { [name]: { type: 'string', minLength: 1, maxLength: 256 } },
+    properties: { [name]: id },
     required: [name],
   }) as const;
 

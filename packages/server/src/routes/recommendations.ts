@@ -2,9 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { GuError, PLACEMENTS, type Placement, type Recommendations, type RecommendedItem } from '@gu/core';
 import type { AppOptions } from '../app.js';
 import { itemsJson, recommendationsJson } from './answer-json.js';
-import { errorReplies } from './schemas.js';
+import { errorReplies, id } from './schemas.js';
 
-const id = { type: 'string', minLength: 1, maxLength: 256 } as const;
 const n = { type: 'integer', minimum: 1, maximum: 100, default: 10 } as const;
 
 const reason = {

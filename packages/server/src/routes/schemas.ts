@@ -1,5 +1,12 @@
 import type { FastifySchemaCompiler } from 'fastify';
-import { EVENT_TYPES, ITEM_EVENTS, MAX_EVENTS_PER_BATCH, MAX_ITEMS_PER_BATCH, MAX_PRICE } from '@gu/core';
+import {
+  EVENT_TYPES,
+  ITEM_EVENTS,
+  MAX_EVENTS_PER_BATCH,
+  MAX_ID_LENGTH,
+  MAX_ITEMS_PER_BATCH,
+  MAX_PRICE,
+} from '@gu/core';
 
 /**
  * JSON schemas that document the batch bodies in OpenAPI. They mirror the zod schemas of @gu/core's
@@ -14,7 +21,7 @@ export const documentOnly: FastifySchemaCompiler<unknown> = ({ httpPart, url }) 
   return () => true;
 };
 
-const id = { type: 'string', minLength: 1, maxLength: 256 } as const;
+export const id = { type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH } as const;
 const text = (maxLength: number) => ({ type: 'string', maxLength }) as const;
 const timestamp = {
   description:
