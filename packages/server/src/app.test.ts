@@ -169,6 +169,9 @@ describe('the HTTP API', () => {
         '/v1/admin/filters/{name}',
       ])
         assert.ok(doc.paths[path], `the OpenAPI document lists ${path}`);
+      // Written by hand (the WebSocket plugin hides it): it names what a plain GET and a missing key get.
+      const stream = doc.paths['/v1/events/stream'] as { get: { responses: Record<string, unknown> } };
+      assert.deepEqual(Object.keys(stream.get.responses), ['101', '400', '401']);
       const ui = await request(app, 'GET', '/docs', { key: null });
       assert.ok(ui.statusCode < 400, `/docs answers ${ui.statusCode}`);
     });
@@ -1117,6 +1120,36 @@ describe('logs', () => {
       assert.match([...users][0]!, /^p_[0-9a-f]{12}$/);
       assert.ok(!text.includes('shopper-lan'), text);
       assert.ok(!text.includes(PUBLIC) && !text.includes(SECRET), text);
+    } finally {
+      await app.close();
+      await gu.close();
+    }
+  });
+
+  it('log a coded 503 as a warning in one line, not as a fault with a stack', async () => {
+    const lines: string[] = [];
+    const { gu, app } = await appOver({
+      rateLimitPerMinute: 0,
+      logLevel: 'info',
+      logStream: { write: (line) => void lines.push(line) },
+    });
+    try {
+      const put = await request(app, 'PUT', '/v1/items', { body: [{ itemId: 'only', title: 'Only' }] });
+      assert.equal(put.statusCode, 200);
+      assertError(await request(app, 'GET', '/readyz', { key: null }), 503, 'NOT_READY');
+      const records = lines.map(
+        (l) => JSON.parse(l) as { level: number; msg: string; code?: string; err?: unknown },
+      );
+      const notReady = records.filter((r) => r.code === 'NOT_READY');
+      assert.equal(notReady.length, 1, lines.join(''));
+      assert.equal(notReady[0]!.level, 40, 'warn');
+      assert.match(notReady[0]!.msg, /no model is serving yet/);
+      assert.equal(notReady[0]!.err, undefined, 'no stack');
+      assert.deepEqual(
+        records.filter((r) => r.level >= 50),
+        [],
+        'nothing at error level',
+      );
     } finally {
       await app.close();
       await gu.close();

@@ -201,7 +201,11 @@ async function documentation(app: FastifyInstance): Promise<void> {
               '`{ id, error: { code, message } }`.',
             tags: ['events'],
             parameters: [{ name: 'key', in: 'query', required: false, schema: { type: 'string' } }],
-            responses: { 101: { description: 'Switching to the WebSocket protocol' } },
+            responses: {
+              101: { description: 'Switching to the WebSocket protocol' },
+              400: { description: 'INVALID_REQUEST: a plain GET, without "Upgrade: websocket"' },
+              401: { description: 'UNAUTHORIZED: no API key, or an unknown one' },
+            },
           },
         },
       },

@@ -68,7 +68,11 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody }
 
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = toHttpError(error);
-  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  // A coded 5xx is an answer the API means (/readyz's NOT_READY before the first model), not a fault: a load
+  // balancer probing it every few seconds should leave a line each, not a stack at error level.
+  if (status >= 500 && error instanceof GuError)
+    request.log.warn({ code: body.error.code }, body.error.message);
+  else if (status >= 500) request.log.error({ err: error }, 'request failed');
   void reply.status(status).send(body);
 }
 

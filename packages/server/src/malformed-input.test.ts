@@ -415,8 +415,8 @@ describe('malformed input on every route', { timeout: 30_000 }, () => {
   it('answers /healthz after all of it, having logged no server error', async (t) => {
     const health = await ask('GET', '/healthz');
     assert.equal(health.statusCode, 200);
-    // Coded errors are logged too where they are outcomes, not faults: /readyz's 503 while no model serves,
-    // and the training jobs that the sweep started with valid bodies failing on an empty event log.
+    // Coded errors are logged too where they are outcomes, not faults: the training jobs that the sweep
+    // started with valid bodies fail on an empty event log.
     const serverErrors = errors.filter((line) => {
       const { err } = JSON.parse(line) as { err?: { type?: string; code?: string } };
       return err?.type !== 'GuError' || err.code === 'INTERNAL';
