@@ -167,8 +167,16 @@ describe('the HTTP API', () => {
         '/v1/admin/recipes/{recipe}/rollback',
         '/v1/admin/training',
         '/v1/admin/filters/{name}',
+        '/healthz',
+        '/readyz',
+        '/metrics',
       ])
         assert.ok(doc.paths[path], `the OpenAPI document lists ${path}`);
+      // The operators' routes say they need no key, where the document's default asks for one.
+      type Operation = { security?: unknown[]; responses: Record<string, unknown> };
+      const get = (path: string) => (doc.paths[path] as { get: Operation }).get;
+      for (const path of ['/healthz', '/readyz', '/metrics']) assert.deepEqual(get(path).security, []);
+      assert.ok(get('/readyz').responses['503'], 'readiness documents its NOT_READY');
       // Written by hand (the WebSocket plugin hides it): it names what a plain GET and a missing key get.
       const stream = doc.paths['/v1/events/stream'] as { get: { responses: Record<string, unknown> } };
       assert.deepEqual(Object.keys(stream.get.responses), ['101', '400', '401']);
@@ -457,8 +465,11 @@ describe('the HTTP API', () => {
   });
 
   describe('before training', () => {
-    it('is not ready while a catalog has no model', async () => {
-      assertError(await request(app, 'GET', '/readyz', { key: null }), 503, 'NOT_READY');
+    it('is not ready while a catalog has no model, and says what it has', async () => {
+      const res = await request(app, 'GET', '/readyz', { key: null });
+      assertError(res, 503, 'NOT_READY');
+      const status = res.json().error.details as { catalog: number; recipes: unknown[] };
+      assert.ok(status.catalog > 0 && status.recipes.length === 0, res.body);
     });
 
     it('still recommends, from the catalog', async () => {

@@ -183,7 +183,9 @@ export async function supervise(
   // replicas answer: its full collections (a 70-MB heap at 300,000 shoppers: 24–64 ms paused and 76–82 ms of
   // marking steps, twice in a 10-s phase) took their time from the replica on the same core. The writer
   // still collects when it allocates.
-  const writer = fork('writer', {}, [...process.execArgv, '--no-memory-reducer']);
+  // `gu` and `npm start` pass the flag already; a supervisor started without it (a test, an embedder) adds it.
+  const reducerOff = process.execArgv.includes('--no-memory-reducer') ? [] : ['--no-memory-reducer'];
+  const writer = fork('writer', {}, [...process.execArgv, ...reducerOff]);
   const writerUrl = await ready(writer);
   log(`writer ready at ${writerUrl} (pid ${writer.process.pid})`);
   const serving = Array.from({ length: replicas }, () => fork('replica', { GU_WRITER_URL: writerUrl }));

@@ -9,7 +9,7 @@ import { appOver, TEST_KEYS } from './testing/memory-app.js';
  * Every route the app registers, asked with bad input of every kind (PRODUCT.md §8: no crash under malformed
  * input): each answer is below 500 and, when not a success, a coded error; nothing is logged as a server
  * error; the server answers /healthz after all of it. The routes come from the OpenAPI document, plus the
- * ones it hides (/healthz, /readyz, /metrics, /docs/*), so routes added later are swept without a change here.
+ * ones it hides (the documentation's own, /docs/*), so routes added later are swept without a change here.
  */
 
 interface Route {

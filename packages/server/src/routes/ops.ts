@@ -1,11 +1,28 @@
 import type { FastifyInstance } from 'fastify';
 import { GuError } from '@gu/core';
 import type { AppOptions } from '../app.js';
+import { errorReplies } from './schemas.js';
+
+/** Documented for operators, open: no key, whatever the document's default. */
+const open = (summary: string, description: string, errors: object = {}) => ({
+  config: { access: 'open' as const },
+  schema: { summary, description, tags: ['operations'], security: [], response: errors },
+});
 
 /** Liveness, readiness and metrics: open, for load balancers and Prometheus. */
 export const opsRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
-  app.get('/healthz', { config: { access: 'open' }, schema: { hide: true } }, async () => ({ ok: true }));
-  app.get('/readyz', { config: { access: 'open' }, schema: { hide: true } }, async () => {
+  app.get(
+    '/healthz',
+    open('Liveness', 'Answers `{ ok: true }` while the process serves HTTP: restart it when this fails.'),
+    async () => ({ ok: true }),
+  );
+  const readiness = open(
+    'Readiness',
+    'Answers `{ ready: true, ...status }` once a model serves and the stream processor is not failing: ' +
+      'send traffic only then.',
+    errorReplies(503),
+  );
+  app.get('/readyz', readiness, async () => {
     const status = await o.gu.status();
     if (!status.recipes.length && status.catalog > 0)
       throw new GuError('NOT_READY', 'no model is serving yet: run gu train', status);
@@ -16,7 +33,11 @@ export const opsRoutes = (o: AppOptions) => async (app: FastifyInstance) => {
   });
   // A replica forwards /metrics to its writer, which answers for the whole cluster.
   if (o.forward) return;
-  app.get('/metrics', { config: { access: 'open' }, schema: { hide: true } }, async (_request, reply) => {
+  const metrics = open(
+    'Prometheus metrics',
+    'The text exposition format; a cluster answers for all its processes.',
+  );
+  app.get('/metrics', metrics, async (_request, reply) => {
     const text = o.clusterMetrics ? await o.clusterMetrics() : await o.metrics.registry.metrics();
     return reply.type(o.metrics.registry.contentType).send(text);
   });
