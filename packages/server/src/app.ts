@@ -1,5 +1,6 @@
 import Fastify, {
   LogController,
+  type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
@@ -27,6 +28,7 @@ import { adminRoutes } from './routes/admin.js';
 import { experimentRoutes } from './routes/experiments.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { eventRoutes } from './routes/events.js';
+import { createLogger } from './logger.js';
 import { opsRoutes } from './routes/ops.js';
 import { recommendationRoutes } from './routes/recommendations.js';
 
@@ -38,6 +40,8 @@ export interface AppOptions {
   logSecret: string;
   /** Requests per minute per client address on public routes; 0 turns limiting off. */
   rateLimitPerMinute: number;
+  /** The log (made from logLevel and logStream when unset). */
+  logger?: FastifyBaseLogger;
   logLevel?: string;
   /** Take client addresses from X-Forwarded-For (behind a load balancer). */
   trustProxy?: boolean;
@@ -77,11 +81,7 @@ const LOG_LEVELS: Record<string, number> = {
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const pseudonym = pseudonymizer(o.logSecret);
   const app = Fastify({
-    logger: {
-      level: o.logLevel ?? 'info',
-      ...(o.logStream ? { stream: o.logStream } : {}),
-      redact: ['req.headers["x-api-key"]', 'req.headers.authorization'],
-    },
+    loggerInstance: o.logger ?? createLogger(o.logLevel, o.logStream),
     // Fastify's own per-request lines are replaced by one line per response, with the user pseudonymized.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 2 * 1024 * 1024,

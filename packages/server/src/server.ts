@@ -3,6 +3,7 @@ import { closeStores, Gu } from '@gu/core';
 import { buildApp } from './app.js';
 import { joinCluster, relayChange, relayServed, type ClusterMember } from './cluster.js';
 import type { ServerConfig } from './config.js';
+import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { scheduleHomeListRefresh, scheduleRetention, scheduleRetraining } from './scheduler.js';
 import { openStores } from './stores.js';
@@ -24,17 +25,17 @@ export async function createServer(
   const replica = member?.role === 'replica';
   const writer = member?.role === 'writer';
   const served = replica ? relayServed() : undefined;
-  // The app's logger, once there is an app: Gu reports through it.
-  const built: { app?: FastifyInstance } = {};
+  // Made before the app: opening Gu (a month of events to rebuild the state from) is logged as it goes.
+  const log = createLogger(config.logLevel);
   // A replica only reads what the writer stores; every other server consumes the log, one at a time.
   const stores = openStores(config.store, config.secret, replica ? undefined : 'a Gu server');
   const gu = await Gu.open(stores, {
     deadlineMs: config.deadlineMs,
     onModelError: (error) => {
       metrics.modelErrors.inc();
-      built.app?.log.error({ err: error }, 'model path failed; answered with the fallback');
+      log.error({ err: error }, 'model path failed; answered with the fallback');
     },
-    onProcessorError: (error) => built.app?.log.error({ err: error }, 'stream processor failed'),
+    onProcessorError: (error) => log.error({ err: error }, 'stream processor failed'),
     // Every process of a cluster processes each event; the writer's count is the cluster's.
     onBatch: replica ? undefined : (events) => metrics.eventsProcessed.inc(events.length),
     follower: replica,
@@ -47,14 +48,15 @@ export async function createServer(
       ? { homeListMaxAgeMs: 2 * config.homeListRefreshHours * 3_600_000 }
       : {}),
     onHomeListProgress: everyTenth((done, total) =>
-      built.app?.log.info({ done, total }, `home lists prepared for ${done} of ${total} shoppers`),
+      log.info({ done, total }, `home lists prepared for ${done} of ${total} shoppers`),
     ),
+    onOpening: (figures, message) => log.info(figures, message),
   }).catch(async (error: unknown) => {
     await closeStores(stores);
     throw error;
   });
   metrics.watch(gu);
-  const link = member && joinCluster(member, gu, metrics, (error) => built.app?.log.error({ err: error }));
+  const link = member && joinCluster(member, gu, metrics, (error) => log.error({ err: error }));
   const app = await buildApp({
     gu,
     keys: config,
@@ -64,7 +66,7 @@ export async function createServer(
     metrics,
     logSecret: config.secret,
     rateLimitPerMinute: config.rateLimitPerMinute,
-    logLevel: config.logLevel,
+    logger: log,
     trustProxy: config.trustProxy,
     plugins,
   }).catch(async (error: unknown) => {
@@ -72,7 +74,6 @@ export async function createServer(
     await closeStores(stores);
     throw error;
   });
-  built.app = app;
   // Only the writer trains; every serving process keeps its own home lists fresh.
   const stopRetraining = scheduleRetraining(gu, replica ? 0 : config.retrainHours, app.log);
   const stopExpiring = replica ? () => undefined : scheduleRetention(gu, app.log);

@@ -199,7 +199,12 @@ describe('StreamProcessor', () => {
 
     await stores.log.append(views('u1', ['i3'], 10)); // arrives while no processor runs
     const second = setup(stores, {}, spy.models);
-    await second.processor.start();
+    const told: [string, number][] = [];
+    await second.processor.start(undefined, (step, events) => told.push([step, events]));
+    assert.deepEqual(told, [
+      ['rebuilt', 3],
+      ['caught up', 1],
+    ]);
     assert.equal(second.processor.position, 4);
     assert.deepEqual(recentIds(second.states, 'u:u1'), ['i1', 'i2', 'i2', 'i3']);
     assert.deepEqual([...second.states.get('u:u1')!.cart], [['i2', 1]]);
@@ -226,7 +231,13 @@ describe('StreamProcessor', () => {
 
     await stores.log.append(views('u1', ['i3'], 10));
     const second = setup(stores);
-    await second.processor.start();
+    const told: [string, number][] = [];
+    await second.processor.start(undefined, (step, events) => told.push([step, events]));
+    // The whole log is read again, and only its last event is new to the state.
+    assert.deepEqual(told, [
+      ['rebuilt', 5],
+      ['caught up', 6],
+    ]);
     assert.equal(second.processor.position, 6);
     assert.deepEqual(recentIds(second.states, 'u:u1'), ['i1', 'i2', 'i2', 'i3']);
     assert.deepEqual([...second.states.get('u:u1')!.cart], [['i2', 2]]);

@@ -6,6 +6,8 @@ import type { LiveModel } from '../models/live-model.js';
 import type { ShopperStates } from './shopper-states.js';
 
 const POSITION_KEY = 'processor.position';
+/** A rebuild from a month of events takes a while at start (about 90,000 events a second here): told this often. */
+const PROGRESS_EVERY = 500_000;
 
 export interface ProcessorOptions {
   batchSize?: number;
@@ -70,19 +72,28 @@ export class StreamProcessor {
 
   /**
    * Rebuilds shopper state from the event store's events at or after `horizon` (all it keeps, by default)
-   * and resumes from the saved position.
+   * and resumes from the saved position. Told of the events rebuilt from every PROGRESS_EVERY, and once at
+   * the end of those and of the log's events past the saved position.
    */
-  async start(horizon = this.now() - EVENT_STORE_TTL_MS): Promise<void> {
+  async start(
+    horizon = this.now() - EVENT_STORE_TTL_MS,
+    progress?: (step: 'rebuilding' | 'rebuilt' | 'caught up', events: number) => void,
+  ): Promise<void> {
+    let rebuilt = 0;
     for await (const e of this.stores.events.since(horizon)) {
       this.states.apply(shopperKey(e), e);
       this.options.onApply?.(e);
       const offset = (e as Partial<LoggedEvent>).offset ?? 0;
       this.stateUpTo = Math.max(this.stateUpTo, offset);
+      if (++rebuilt % PROGRESS_EVERY === 0) progress?.('rebuilding', rebuilt);
     }
+    progress?.('rebuilt', rebuilt);
     this.position = (await this.stores.meta.get<number>(POSITION_KEY)) ?? 0;
     this.checkpointed = this.position;
     this.lastCheckpoint = this.now();
+    const saved = this.position;
     await this.drain();
+    progress?.('caught up', this.position - saved);
   }
 
   /** Asks for the log to be consumed up to its end; calls while a pass runs are coalesced into one more. */

@@ -298,7 +298,20 @@ describe('Gu: training and serving', () => {
     );
     await gu.close();
 
-    const reopened = await Gu.open(stores, { now: () => NOW, deadlineMs: 10_000 });
+    const told: [string, Record<string, unknown>][] = [];
+    const reopened = await Gu.open(stores, {
+      now: () => NOW,
+      deadlineMs: 10_000,
+      onOpening: (figures, message) => told.push([message, figures]),
+    });
+    // What a server logs while it opens, in order, with its figures.
+    assert.deepEqual(
+      told.map(([message]) => message),
+      ['catalog loaded', 'real-time state rebuilt from the event store', 'serving models loaded'],
+    );
+    assert.equal(told[0][1].items, reopened.catalog.size);
+    assert.ok((told[1][1].events as number) > 0 && told[1][1].shoppers === reopened.states.size);
+    assert.deepEqual(told[2][1].recipes, Object.keys(reopened.serving()));
     assert.deepEqual(
       Object.values(reopened.serving()).map((v) => v!.id),
       Object.values(gu.serving()).map((v) => v!.id),

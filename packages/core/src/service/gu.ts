@@ -42,6 +42,12 @@ import {
 import { runSteps } from './steps.js';
 import { gateFailures, loadTrainingData, trainVersions, type TrainingOptions } from './training.js';
 
+/** Seconds since it was made, to the hundredth. */
+function stopwatch(): () => number {
+  const t0 = performance.now();
+  return () => Math.round((performance.now() - t0) / 10) / 100;
+}
+
 export interface GuOptions {
   deadlineMs?: number;
   cacheSize?: number;
@@ -61,6 +67,11 @@ export interface GuOptions {
   homeListMaxAgeMs?: number;
   /** Told how far the background preparation of home lists is. */
   onHomeListProgress?: (done: number, total: number) => void;
+  /**
+   * Told what open() has done, as it goes (pino's order: figures, then the message): rebuilding the state of
+   * a month of events keeps a server from answering for a while, which its log should say.
+   */
+  onOpening?: (figures: Record<string, number | string[]>, message: string) => void;
   /**
    * A serving replica, or the CLI beside a running server: its state follows a log and stores that another Gu
    * (the writer) owns. It may train, promote and roll back model versions (the writer's processes pick those
@@ -177,16 +188,34 @@ export class Gu {
   /** Loads the catalog, filters and serving models, and rebuilds real-time state from the stores. */
   static async open(stores: Stores, options: GuOptions = {}): Promise<Gu> {
     const gu = new Gu(stores, options);
+    const told = options.onOpening ?? (() => undefined);
+    let took = stopwatch();
     gu.catalog.upsert(await stores.catalog.all());
     await gu.loadFilters();
+    told({ items: gu.catalog.size, seconds: took() }, 'catalog loaded');
     // Before the processor's start, which recounts running experiments from the event store: the experiments
     // are loaded, and the days before the store's are counted from the lake, so that events come in time order.
     await gu.experiments.load();
     const horizon = gu.now() - EVENT_STORE_TTL_MS;
-    await gu.experiments.recountBefore(horizon, stores.lake);
-    await gu.processor.start(horizon);
-    await gu.syncServing();
+    took = stopwatch();
+    const recounted = await gu.experiments.recountBefore(horizon, stores.lake);
+    if (recounted) told({ events: recounted, seconds: took() }, 'long experiments recounted from the lake');
+    took = stopwatch();
+    await gu.processor.start(horizon, (step, events) => {
+      if (step === 'rebuilding') told({ events, seconds: took() }, 'rebuilding real-time state');
+      else if (step === 'rebuilt') {
+        told(
+          { events, shoppers: gu.states.size, seconds: took() },
+          'real-time state rebuilt from the event store',
+        );
+        took = stopwatch();
+      } else if (events)
+        told({ events, seconds: took() }, 'events logged after the last checkpoint processed');
+    });
+    took = stopwatch();
+    const recipes = await gu.syncServing();
     await gu.syncExperimentModels();
+    if (recipes.length) told({ recipes, seconds: took() }, 'serving models loaded');
     await gu.processor.wake();
     gu.warmUp();
     return gu;
