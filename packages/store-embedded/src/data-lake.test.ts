@@ -63,7 +63,7 @@ test('a reopened lake reads what is there and numbers new parts after it', async
   await again.close();
 });
 
-test('append flushes by itself once the buffer reaches flushEvery', async () => {
+test("append writes a day's part by itself once the day holds flushEvery events", async () => {
   const dir = join(await newDir(), 'lake');
   const lake = new ParquetDataLake(dir, { flushEvery: 3 });
   await lake.append([logged(1, 0), logged(2, 0)]);
@@ -71,6 +71,26 @@ test('append flushes by itself once the buffer reaches flushEvery', async () => 
   await lake.append([logged(3, 0)]);
   assert.deepEqual(await lake.partitions(), ['2024-03-01']);
   assert.equal((await collect(lake.scan())).length, 3);
+  await lake.close();
+});
+
+test('late events spread over days are written a part per day, not a part per day each flushEvery', async () => {
+  const dir = join(await newDir(), 'lake');
+  const lake = new ParquetDataLake(dir, { flushEvery: 3 });
+  // Two days interleaved: five events are past flushEvery in all, but no day is full.
+  await lake.append([logged(1, 0), logged(2, 1), logged(3, 0), logged(4, 1), logged(5, 1)]);
+  assert.deepEqual(await lake.partitions(), ['2024-03-02'], 'only the full day is written');
+  await lake.append([logged(6, 0)]);
+  assert.deepEqual(await lake.partitions(), ['2024-03-01', '2024-03-02']);
+  for (const day of ['dt=2024-03-01', 'dt=2024-03-02'])
+    assert.deepEqual(await readdir(join(dir, day)), ['part-00000.parquet']);
+  // Memory stays bounded: ten times flushEvery buffered over many days writes them all.
+  const spread = Array.from({ length: 29 }, (_, k) => logged(7 + k, 2 + (k % 15)));
+  await lake.append(spread);
+  assert.equal((await lake.partitions()).length, 2, '29 buffered events over 15 days wait');
+  await lake.append([logged(36, 20)]);
+  assert.equal((await lake.partitions()).length, 18);
+  assert.equal((await collect(lake.scan())).length, 36);
   await lake.close();
 });
 
