@@ -1,7 +1,7 @@
 import { dataLakeConformance, fixtures } from '@gu/core/conformance';
 import type { LoggedEvent } from '@gu/core';
 import assert from 'node:assert/strict';
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
@@ -91,6 +91,23 @@ test('late events spread over days are written a part per day, not a part per da
   await lake.append([logged(36, 20)]);
   assert.equal((await lake.partitions()).length, 18);
   assert.equal((await collect(lake.scan())).length, 36);
+  await lake.close();
+});
+
+test('a day whose part could not be written stays buffered, and the next write takes it whole', async () => {
+  const dir = join(await newDir(), 'lake');
+  const lake = new ParquetDataLake(dir, { flushEvery: 2 });
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'dt=2024-03-01'), 'a file where the partition goes'); // mkdir fails on it
+  await assert.rejects(lake.append([logged(1, 0), logged(2, 0), logged(3, 1)]));
+  await rm(join(dir, 'dt=2024-03-01'));
+  await lake.append([logged(4, 0)]); // the day is past flushEvery again: one part of its three events
+  assert.deepEqual(await readdir(join(dir, 'dt=2024-03-01')), ['part-00000.parquet']);
+  await lake.flush();
+  assert.deepEqual(
+    (await collect(lake.scan())).map((e) => e.offset),
+    [1, 2, 4, 3],
+  );
   await lake.close();
 });
 

@@ -56,30 +56,42 @@ export class ParquetDataLake implements DataLake {
   }
 
   /**
-   * Buffers by day, and writes a day's part once it holds flushEvery events. A part per flush for every day
-   * buffered made a backfill spread over 25 days into ~400-event parts, 300 a day for 3M events.
+   * Buffers by day, and writes a day's part once it holds flushEvery events, every day's once BUFFER_CAP
+   * times that are buffered in all. A part for every buffered day whenever flushEvery were buffered in all
+   * made a backfill spread over 25 days into ~400-event parts, 300 a day for 3M events.
    */
   async append(events: readonly LoggedEvent[]): Promise<void> {
-    const full = new Set<string>();
+    let full = false;
     for (const e of events) {
       const day = dayOf(e.timestamp);
       let list = this.buffer.get(day);
       if (!list) this.buffer.set(day, (list = []));
       list.push(e);
-      if (list.length >= this.flushEvery) full.add(day);
+      full ||= list.length >= this.flushEvery;
     }
     this.buffered += events.length;
     if (this.buffered >= BUFFER_CAP * this.flushEvery) await this.flush();
-    else if (full.size) await this.flush([...full]);
+    else if (full) await this.write((events) => events.length >= this.flushEvery);
   }
 
-  /** Writes the buffered events of the given days, or of every day. */
-  flush(days?: readonly string[]): Promise<void> {
+  /** Writes every buffered event. */
+  flush(): Promise<void> {
+    return this.write(() => true);
+  }
+
+  /**
+   * Writes a part for each buffered day whose events pass `due` when the write's turn comes: a day that an
+   * earlier write took meanwhile is not written again as a small part.
+   */
+  private write(due: (events: readonly LoggedEvent[]) => boolean): Promise<void> {
     return this.exclusive(async () => {
-      const taken = days ? new Map(days.flatMap((d) => this.take(d))) : this.buffer;
-      if (!days) this.buffer = new Map();
-      this.buffered -= [...taken.values()].reduce((n, events) => n + events.length, 0);
-      const pending = [...taken].filter(([, events]) => events.length);
+      const pending: [string, LoggedEvent[]][] = [];
+      for (const [day, events] of this.buffer) {
+        if (events.length && !due(events)) continue;
+        this.buffer.delete(day); // an erasure may have left it empty
+        this.buffered -= events.length;
+        if (events.length) pending.push([day, events]);
+      }
       for (let i = 0; i < pending.length; i++) {
         try {
           await this.writePart(...pending[i]);
@@ -89,13 +101,6 @@ export class ParquetDataLake implements DataLake {
         }
       }
     });
-  }
-
-  /** A day's buffered events, out of the buffer. */
-  private take(day: string): [string, LoggedEvent[]][] {
-    const events = this.buffer.get(day);
-    this.buffer.delete(day);
-    return events ? [[day, events]] : [];
   }
 
   private requeue(days: [string, LoggedEvent[]][]): void {

@@ -91,9 +91,7 @@ export class StreamProcessor {
     this.position = (await this.stores.meta.get<number>(POSITION_KEY)) ?? 0;
     this.checkpointed = this.position;
     this.lastCheckpoint = this.now();
-    const saved = this.position;
-    await this.drain();
-    progress?.('caught up', this.position - saved);
+    progress?.('caught up', await this.drain());
   }
 
   /** Asks for the log to be consumed up to its end; calls while a pass runs are coalesced into one more. */
@@ -124,7 +122,7 @@ export class StreamProcessor {
    * Processes everything in the log now; resolves when the log is consumed. Calls made while a pass runs wait
    * for it and then run their own, so two passes never read the same position and apply an event twice.
    */
-  drain(): Promise<void> {
+  drain(): Promise<number> {
     return this.exclusive(() => this.consume());
   }
 
@@ -150,18 +148,22 @@ export class StreamProcessor {
     return run;
   }
 
-  private async consume(): Promise<void> {
+  /** Consumes the log to its end; answers how many events that was. */
+  private async consume(): Promise<number> {
     const size = this.options.batchSize ?? 2000;
+    let consumed = 0;
     for (;;) {
       const batch = await this.stores.log.read(this.position, size);
       if (!batch.length) break;
       await this.process(batch);
+      consumed += batch.length;
       if (batch.length < size) break;
       // Embedded stores answer at once, so without this a backlog would be consumed in one turn of the
       // event loop, holding back every acknowledgement and answer meanwhile (seconds under full ingest).
       await new Promise((resolve) => setImmediate(resolve));
     }
     if (this.now() - this.lastCheckpoint >= (this.options.checkpointEveryMs ?? 5000)) await this.checkpoint();
+    return consumed;
   }
 
   private async process(batch: readonly LoggedEvent[]): Promise<void> {

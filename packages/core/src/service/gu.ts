@@ -150,7 +150,9 @@ export class Gu {
     this.experiments = new Experiments(stores.meta, {
       now: () => this.now(),
       prepare: (e) => this.prepareExperiment(e),
-      settle: () => this.processor.drain(),
+      settle: async () => {
+        await this.processor.drain();
+      },
       abandoned: () => this.dropExperimentModels(),
       onChange: () => {
         this.dropExperimentModels();
