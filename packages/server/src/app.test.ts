@@ -1137,6 +1137,25 @@ describe('logs', () => {
     }
   });
 
+  it('answer requests that come while the server closes with a coded 503', async () => {
+    const { gu, app } = await appOver({ rateLimitPerMinute: 0, logLevel: 'silent' });
+    try {
+      const closing = app.close();
+      // Asked in the same turn: once the close has finished, nothing is answered at all.
+      const answers = [
+        request(app, 'GET', '/healthz', { key: null }),
+        request(app, 'GET', '/v1/popular?n=3', { key: PUBLIC }),
+      ];
+      for (const res of await Promise.all(answers)) {
+        assertError(res, 503, 'NOT_READY');
+        assert.match(res.json().error.message, /shutting down/);
+      }
+      await closing;
+    } finally {
+      await gu.close();
+    }
+  });
+
   it('log a coded 503 as a warning in one line, not as a fault with a stack', async () => {
     const lines: string[] = [];
     const { gu, app } = await appOver({

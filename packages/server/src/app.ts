@@ -91,6 +91,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: routerErrorHandler,
     clientErrorHandler,
     trustProxy: o.trustProxy ?? false,
+    // Fastify's own answer while closing is an uncoded body; the hook below answers NOT_READY instead.
+    return503OnClosing: false,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: true } },
   });
   app.setErrorHandler(errorHandler);
@@ -121,8 +123,16 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     });
 
   // Callback hooks, not async ones: no promise per request on the hot path.
+  // A load balancer draining this instance (a deploy, a restart) is told to send the request elsewhere.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   app.addHook('onRequest', (request, _reply, done) => {
     try {
+      if (closing)
+        throw new GuError('NOT_READY', 'Gu is shutting down: send the request to another instance');
       // A path no route serves is a 404 whoever asks: which paths exist is no secret (/docs lists them).
       if (!request.is404) authorize(o.keys, request, request.routeOptions.config.access ?? 'admin');
       done();

@@ -148,7 +148,7 @@ const MEANING = {
   409: 'NO_MODEL, NO_PREVIOUS_MODEL or TRAINING_RUNNING: not now, as things stand',
   413: 'PAYLOAD_TOO_LARGE: a batch past its limit, or a body past 2 MB',
   429: 'RATE_LIMITED: too many requests a minute from this client (never with the secret key)',
-  503: 'NOT_READY: no model serves yet, or the stream processor is failing (the status in details)',
+  503: 'NOT_READY: no model serves yet, the stream processor is failing (the status in details), or Gu is shutting down',
 } as const;
 type ErrorStatus = keyof typeof MEANING;
 
