@@ -1108,13 +1108,19 @@ describe('the deadline', () => {
 });
 
 describe('logs', () => {
-  it('carry pseudonyms, never user ids nor keys', async () => {
+  /** An app whose log lines, from `logLevel` up, are kept in `lines`. */
+  const loggedApp = async (logLevel: string) => {
     const lines: string[] = [];
-    const { gu, app } = await appOver({
+    const shop = await appOver({
       rateLimitPerMinute: 0,
-      logLevel: 'debug',
+      logLevel,
       logStream: { write: (line) => void lines.push(line) },
     });
+    return { ...shop, lines };
+  };
+
+  it('carry pseudonyms, never user ids nor keys', async () => {
+    const { gu, app, lines } = await loggedApp('debug');
     try {
       await request(app, 'GET', '/v1/recommendations?userId=shopper-lan@example.vn&n=3', { key: PUBLIC });
       await request(app, 'GET', '/v1/recommendations?userId=shopper-lan@example.vn&n=101', { key: PUBLIC });
@@ -1157,12 +1163,7 @@ describe('logs', () => {
   });
 
   it('log a coded 503 as a warning in one line, not as a fault with a stack', async () => {
-    const lines: string[] = [];
-    const { gu, app } = await appOver({
-      rateLimitPerMinute: 0,
-      logLevel: 'info',
-      logStream: { write: (line) => void lines.push(line) },
-    });
+    const { gu, app, lines } = await loggedApp('info');
     try {
       const put = await request(app, 'PUT', '/v1/items', { body: [{ itemId: 'only', title: 'Only' }] });
       assert.equal(put.statusCode, 200);

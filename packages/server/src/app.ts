@@ -122,13 +122,13 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
         ),
     });
 
-  // Callback hooks, not async ones: no promise per request on the hot path.
   // A load balancer draining this instance (a deploy, a restart) is told to send the request elsewhere.
   let closing = false;
   app.addHook('preClose', (done) => {
     closing = true;
     done();
   });
+  // Callback hooks, not async ones: no promise per request on the hot path.
   app.addHook('onRequest', (request, _reply, done) => {
     try {
       if (closing)

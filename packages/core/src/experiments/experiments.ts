@@ -33,7 +33,7 @@ export interface ExperimentsOptions {
   /** Told when a start fails after prepare, to let go of what it readied. */
   abandoned?: () => void;
   /** Brings the counts up to what was accepted before a stop freezes them (processes the log's backlog). */
-  settle?: () => Promise<void>;
+  settle?: () => Promise<unknown>;
   /** Told when an experiment starts, stops or goes, for the replicas to load them again. */
   onChange?: () => void;
   /** A serving replica's: it counts the experiments its writer stores, and refuses to change them. */

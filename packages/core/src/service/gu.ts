@@ -150,9 +150,7 @@ export class Gu {
     this.experiments = new Experiments(stores.meta, {
       now: () => this.now(),
       prepare: (e) => this.prepareExperiment(e),
-      settle: async () => {
-        await this.processor.drain();
-      },
+      settle: () => this.processor.drain(),
       abandoned: () => this.dropExperimentModels(),
       onChange: () => {
         this.dropExperimentModels();
